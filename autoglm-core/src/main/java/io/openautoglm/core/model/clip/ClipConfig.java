@@ -1,0 +1,218 @@
+package io.openautoglm.core.model.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
+import java.util.Locale;
+
+/**
+ * The shape of a CLIP-family dual encoder. Validated on construction; read from our
+ * {@code config.json}, a Hugging Face {@code CLIPConfig} or an open_clip {@code model_cfg}, and
+ * written back as our {@code config.json} (Hugging Face key names where the concept is the same).
+ */
+public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit) {
+
+    /** Natural log of 1/0.07, the temperature CLIP starts from. */
+    public static final float DEFAULT_LOGIT_SCALE_INIT = 2.6592f;
+
+    public ClipConfig {
+        require(vision != null && text != null, "vision_config and text_config are required");
+        positive("projection_dim", projectionDim);
+        require(Float.isFinite(logitScaleInit), "logit_scale_init_value must be finite");
+    }
+
+    /** Feed-forward activation: CLIP's sigmoid approximation, or the exact erf GELU. */
+    public enum Activation {
+        QUICK_GELU("quick_gelu"),
+        GELU("gelu");
+
+        private final String key;
+
+        Activation(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        public static Activation parse(String name) {
+            for (Activation a : values()) {
+                if (a.key.equals(name.toLowerCase(Locale.ROOT))) {
+                    return a;
+                }
+            }
+            throw new UserInputException("unknown hidden_act '" + name + "': expected quick_gelu or gelu");
+        }
+    }
+
+    public record VisionConfig(
+            int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
+            Activation activation, float layerNormEps) {
+        public VisionConfig {
+            positive("vision image_size", imageSize);
+            positive("vision patch_size", patchSize);
+            positive("vision num_channels", numChannels);
+            positive("vision hidden_size", width);
+            positive("vision num_hidden_layers", layers);
+            positive("vision num_attention_heads", heads);
+            positive("vision intermediate_size", mlpSize);
+            require(imageSize % patchSize == 0,
+                    "vision image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
+            require(width % heads == 0,
+                    "vision hidden_size " + width + " is not divisible by num_attention_heads " + heads);
+            require(activation != null, "vision hidden_act is required");
+            require(layerNormEps > 0, "vision layer_norm_eps must be positive");
+        }
+
+        /** Patches per side times patches per side. */
+        public int numPatches() {
+            int side = imageSize / patchSize;
+            return side * side;
+        }
+    }
+
+    public record TextConfig(
+            int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
+            Activation activation, float layerNormEps, int padId, int bosId, int eosId) {
+        public TextConfig {
+            positive("text vocab_size", vocabSize);
+            positive("text max_position_embeddings", contextLength);
+            require(contextLength >= 2, "text max_position_embeddings must be at least 2 (start and end tokens)");
+            positive("text hidden_size", width);
+            positive("text num_hidden_layers", layers);
+            positive("text num_attention_heads", heads);
+            positive("text intermediate_size", mlpSize);
+            require(width % heads == 0,
+                    "text hidden_size " + width + " is not divisible by num_attention_heads " + heads);
+            require(activation != null, "text hidden_act is required");
+            require(layerNormEps > 0, "text layer_norm_eps must be positive");
+            for (int id : new int[] {padId, bosId, eosId}) {
+                require(id >= 0 && id < vocabSize,
+                        "text token id " + id + " (pad/bos/eos) is outside the vocabulary of " + vocabSize);
+            }
+        }
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    /** Reads a Hugging Face {@code CLIPConfig} or our own {@code config.json} (same keys). */
+    public static ClipConfig fromHuggingFace(JsonNode root) {
+        JsonNode v = root.path("vision_config");
+        JsonNode t = root.path("text_config");
+        VisionConfig vision = new VisionConfig(
+                v.path("image_size").asInt(224),
+                v.path("patch_size").asInt(32),
+                v.path("num_channels").asInt(3),
+                v.path("hidden_size").asInt(768),
+                v.path("num_hidden_layers").asInt(12),
+                v.path("num_attention_heads").asInt(12),
+                v.path("intermediate_size").asInt(3072),
+                Activation.parse(v.path("hidden_act").asText("quick_gelu")),
+                (float) v.path("layer_norm_eps").asDouble(1e-5));
+        TextConfig text = new TextConfig(
+                t.path("vocab_size").asInt(49408),
+                t.path("max_position_embeddings").asInt(77),
+                t.path("hidden_size").asInt(512),
+                t.path("num_hidden_layers").asInt(12),
+                t.path("num_attention_heads").asInt(8),
+                t.path("intermediate_size").asInt(2048),
+                Activation.parse(t.path("hidden_act").asText("quick_gelu")),
+                (float) t.path("layer_norm_eps").asDouble(1e-5),
+                t.path("pad_token_id").asInt(1),
+                t.path("bos_token_id").asInt(49406),
+                t.path("eos_token_id").asInt(49407));
+        return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
+                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT));
+    }
+
+    /**
+     * Reads an open_clip {@code model_cfg}. Without a {@code quick_gelu} key we follow the OpenAI
+     * reference, which always uses QuickGELU; open_clip models trained with nn.GELU (LAION) must say
+     * {@code "quick_gelu": false}, as open_clip's own configs for them do.
+     */
+    public static ClipConfig fromOpenClip(JsonNode modelCfg) {
+        JsonNode v = modelCfg.path("vision_cfg");
+        JsonNode t = modelCfg.path("text_cfg");
+        if (v.has("layers") && !v.path("layers").isInt()) {
+            throw new UserInputException("open_clip vision_cfg.layers must be an integer (ResNet towers are not supported)");
+        }
+        if (v.has("timm_model_name") && !v.path("timm_model_name").isNull()) {
+            throw new UserInputException("open_clip timm vision towers are not supported; only the CLIP ViT tower is");
+        }
+        Activation act = modelCfg.path("quick_gelu").asBoolean(true) ? Activation.QUICK_GELU : Activation.GELU;
+        int vWidth = v.path("width").asInt(768);
+        int vHeadWidth = v.path("head_width").asInt(64);
+        int tWidth = t.path("width").asInt(512);
+        int vocab = t.path("vocab_size").asInt(49408);
+        VisionConfig vision = new VisionConfig(
+                v.path("image_size").asInt(224),
+                v.path("patch_size").asInt(16),
+                3,
+                vWidth,
+                v.path("layers").asInt(12),
+                Math.max(1, vWidth / vHeadWidth),
+                (int) (vWidth * v.path("mlp_ratio").asDouble(4.0)),
+                act,
+                1e-5f);
+        TextConfig text = new TextConfig(
+                vocab,
+                t.path("context_length").asInt(77),
+                tWidth,
+                t.path("layers").asInt(12),
+                t.path("heads").asInt(8),
+                (int) (tWidth * t.path("mlp_ratio").asDouble(4.0)),
+                act,
+                1e-5f,
+                0,
+                vocab - 2,
+                vocab - 1);
+        return new ClipConfig(vision, text, modelCfg.path("embed_dim").asInt(512), DEFAULT_LOGIT_SCALE_INIT);
+    }
+
+    // ---- writing ----------------------------------------------------------------------------
+
+    /** Our {@code config.json}: Hugging Face {@code CLIPConfig} keys plus our format marker. */
+    public ObjectNode toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        root.put("format", "open-autoglm");
+        root.put("model_type", "clip");
+        root.put("projection_dim", projectionDim);
+        root.put("logit_scale_init_value", logitScaleInit);
+        ObjectNode t = root.putObject("text_config");
+        t.put("vocab_size", text.vocabSize());
+        t.put("max_position_embeddings", text.contextLength());
+        t.put("hidden_size", text.width());
+        t.put("num_hidden_layers", text.layers());
+        t.put("num_attention_heads", text.heads());
+        t.put("intermediate_size", text.mlpSize());
+        t.put("hidden_act", text.activation().key());
+        t.put("layer_norm_eps", text.layerNormEps());
+        t.put("pad_token_id", text.padId());
+        t.put("bos_token_id", text.bosId());
+        t.put("eos_token_id", text.eosId());
+        ObjectNode v = root.putObject("vision_config");
+        v.put("image_size", vision.imageSize());
+        v.put("patch_size", vision.patchSize());
+        v.put("num_channels", vision.numChannels());
+        v.put("hidden_size", vision.width());
+        v.put("num_hidden_layers", vision.layers());
+        v.put("num_attention_heads", vision.heads());
+        v.put("intermediate_size", vision.mlpSize());
+        v.put("hidden_act", vision.activation().key());
+        v.put("layer_norm_eps", vision.layerNormEps());
+        return root;
+    }
+
+    private static void positive(String key, int value) {
+        require(value > 0, key + " must be positive, got " + value);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new UserInputException("invalid model config: " + message);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.openautoglm.core.model.clip;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.openautoglm.core.UserInputException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Text to fixed-length token ids through the model's own {@code tokenizer.json} (Hugging Face
+ * tokenizers, byte-exact with the reference). Truncation keeps the end-of-text token, as OpenAI's
+ * {@code tokenize(truncate=True)} does; padding uses the config's pad id.
+ */
+public final class ClipTokenizer implements AutoCloseable {
+    private final HuggingFaceTokenizer tokenizer;
+    private final ClipConfig.TextConfig config;
+
+    public ClipTokenizer(Path tokenizerJson, ClipConfig.TextConfig config) {
+        this.config = config;
+        try {
+            this.tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(true)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new UserInputException(tokenizerJson + " is not a readable Hugging Face tokenizer.json: " + e.getMessage(), e);
+        }
+    }
+
+    public int contextLength() {
+        return config.contextLength();
+    }
+
+    /** One text to exactly {@code contextLength} ids: start, words, end, padding. */
+    public long[] encode(String text) {
+        long[] raw = tokenizer.encode(text).getIds();
+        int t = config.contextLength();
+        long[] ids = new long[t];
+        java.util.Arrays.fill(ids, config.padId());
+        if (raw.length <= t) {
+            System.arraycopy(raw, 0, ids, 0, raw.length);
+        } else {
+            System.arraycopy(raw, 0, ids, 0, t);
+            ids[t - 1] = config.eosId();
+        }
+        return ids;
+    }
+
+    /** A batch of texts to a row-major (B, T) id matrix. */
+    public long[] encodeBatch(List<String> texts) {
+        int t = config.contextLength();
+        long[] out = new long[texts.size() * t];
+        for (int i = 0; i < texts.size(); i++) {
+            System.arraycopy(encode(texts.get(i)), 0, out, i * t, t);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,140 @@
+package io.openautoglm.core.model.clip;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A model folder on disk, recognised as one of the {@link CheckpointLayout}s, with its config,
+ * preprocessing settings and the files that hold weights and vocabulary.
+ */
+public record ModelDirectory(
+        Path dir, CheckpointLayout layout, ClipConfig config, PreprocessorConfig preprocessor,
+        Path weights, Path tokenizer, JsonNode provenance) {
+
+    public static final String CONFIG = "config.json";
+    public static final String OPEN_CLIP_CONFIG = "open_clip_config.json";
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String TOKENIZER = "tokenizer.json";
+    public static final String PREPROCESSOR = "preprocessor.json";
+    public static final String HF_PREPROCESSOR = "preprocessor_config.json";
+    public static final String PROVENANCE = "provenance.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LAYOUTS_WE_READ = "an Open-AutoGLM model directory (config.json with \"format\": \"open-autoglm\"), "
+            + "a Hugging Face CLIPModel folder (config.json, model.safetensors, tokenizer.json) or "
+            + "an OpenAI/open_clip folder (open_clip_config.json, model.safetensors, tokenizer.json)";
+
+    /** Recognises the layout of {@code dir} and reads its config; one clear error if it cannot. */
+    public static ModelDirectory read(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new UserInputException("model directory " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UserInputException("model path " + dir + " is not a directory; give the folder that holds "
+                    + CONFIG + " or " + OPEN_CLIP_CONFIG);
+        }
+        Path configFile = dir.resolve(CONFIG);
+        Path openClipFile = dir.resolve(OPEN_CLIP_CONFIG);
+        CheckpointLayout layout;
+        ClipConfig config;
+        PreprocessorConfig preprocessor;
+        if (Files.isRegularFile(configFile)) {
+            JsonNode root = readJson(configFile);
+            if ("open-autoglm".equals(root.path("format").asText())) {
+                layout = CheckpointLayout.OPEN_AUTOGLM;
+            } else if ("clip".equals(root.path("model_type").asText())
+                    || root.path("architectures").toString().contains("CLIPModel")) {
+                layout = CheckpointLayout.HUGGING_FACE;
+            } else {
+                throw new UserInputException(configFile + " is not a CLIP config (model_type '"
+                        + root.path("model_type").asText("") + "'); we read " + LAYOUTS_WE_READ);
+            }
+            config = ClipConfig.fromHuggingFace(root);
+            preprocessor = readPreprocessor(dir, config.vision().imageSize());
+        } else if (Files.isRegularFile(openClipFile)) {
+            layout = CheckpointLayout.OPENAI;
+            JsonNode root = readJson(openClipFile);
+            if (!root.has("model_cfg")) {
+                throw new UserInputException(openClipFile + " has no \"model_cfg\" object");
+            }
+            config = ClipConfig.fromOpenClip(root.path("model_cfg"));
+            preprocessor = root.has("preprocess_cfg")
+                    ? PreprocessorConfig.fromJson(root.path("preprocess_cfg"), config.vision().imageSize())
+                    : PreprocessorConfig.clipDefaults(config.vision().imageSize());
+        } else {
+            throw new UserInputException(dir + " is not a model directory we can read: expected " + LAYOUTS_WE_READ);
+        }
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            String hint = Files.exists(dir.resolve("pytorch_model.bin")) || Files.exists(dir.resolve("open_clip_pytorch_model.bin"))
+                    ? " (only a pickled .bin is there: we read safetensors only, since pickle can run code on load; "
+                            + "save it with safetensors first)"
+                    : "";
+            throw new UserInputException(dir + " has no " + WEIGHTS + hint);
+        }
+        Path tokenizer = dir.resolve(TOKENIZER);
+        if (!Files.isRegularFile(tokenizer)) {
+            throw new UserInputException(dir + " has no " + TOKENIZER + " (the Hugging Face tokenizer file of this model)");
+        }
+        Path provenanceFile = dir.resolve(PROVENANCE);
+        JsonNode provenance = Files.isRegularFile(provenanceFile) ? readJson(provenanceFile) : JSON.createObjectNode();
+        return new ModelDirectory(dir, layout, config, preprocessor, weights, tokenizer, provenance);
+    }
+
+    /** Ours (preprocessor.json), else Hugging Face's preprocessor_config.json, else CLIP defaults. */
+    private static PreprocessorConfig readPreprocessor(Path dir, int imageSize) {
+        Path ours = dir.resolve(PREPROCESSOR);
+        if (Files.isRegularFile(ours)) {
+            return PreprocessorConfig.fromJson(readJson(ours), imageSize);
+        }
+        Path hf = dir.resolve(HF_PREPROCESSOR);
+        if (Files.isRegularFile(hf)) {
+            JsonNode root = readJson(hf);
+            ObjectNode mapped = JSON.createObjectNode();
+            mapped.put("image_size", cropSize(root, imageSize));
+            if (root.has("image_mean")) {
+                mapped.set("mean", root.get("image_mean"));
+            }
+            if (root.has("image_std")) {
+                mapped.set("std", root.get("image_std"));
+            }
+            // PIL resample codes: 2 bilinear, 3 bicubic.
+            mapped.put("interpolation", root.path("resample").asInt(3) == 2 ? "bilinear" : "bicubic");
+            mapped.put("resize_mode", "shortest");
+            return PreprocessorConfig.fromJson(mapped, imageSize);
+        }
+        return PreprocessorConfig.clipDefaults(imageSize);
+    }
+
+    private static int cropSize(JsonNode root, int fallback) {
+        JsonNode crop = root.path("crop_size");
+        if (crop.isInt()) {
+            return crop.asInt();
+        }
+        if (crop.has("height")) {
+            return crop.path("height").asInt(fallback);
+        }
+        return fallback;
+    }
+
+    static JsonNode readJson(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UserInputException(file + " is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

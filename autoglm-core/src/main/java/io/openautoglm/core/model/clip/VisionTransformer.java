@@ -1,0 +1,65 @@
+package io.openautoglm.core.model.clip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import io.openautoglm.core.nn.Encoder;
+import io.openautoglm.core.nn.Norm;
+import io.openautoglm.core.nn.ParamBlock;
+
+/**
+ * CLIP's image tower up to the pooled class token: patch convolution (no bias), class token,
+ * positional embedding, pre-LN, pre-norm encoder, post-LN on the class token. Names follow Hugging
+ * Face's {@code CLIPVisionTransformer} (including its {@code pre_layrnorm} spelling).
+ */
+public final class VisionTransformer extends ParamBlock {
+    private final ClipConfig.VisionConfig config;
+    private final Parameter classEmbedding; // (D)
+    private final Parameter patchEmbedding; // (D, C, P, P)
+    private final Parameter positionEmbedding; // (N + 1, D)
+    private final Norm preNorm;
+    private final Encoder encoder;
+    private final Norm postNorm;
+
+    public VisionTransformer(ClipConfig.VisionConfig config) {
+        this.config = config;
+        int d = config.width();
+        float std = (float) Math.pow(d, -0.5);
+        classEmbedding = param("embeddings.class_embedding", Parameter.Type.WEIGHT, new Shape(d), new NormalInitializer(std));
+        patchEmbedding = param("embeddings.patch_embedding.weight", Parameter.Type.WEIGHT,
+                new Shape(d, config.numChannels(), config.patchSize(), config.patchSize()), new NormalInitializer(0.02f));
+        positionEmbedding = param("embeddings.position_embedding.weight", Parameter.Type.WEIGHT,
+                new Shape(config.numPatches() + 1, d), new NormalInitializer(std));
+        preNorm = child("pre_layrnorm", new Norm(d, config.layerNormEps()));
+        encoder = child("encoder", new Encoder(d, config.layers(), config.heads(), config.mlpSize(),
+                config.activation(), config.layerNormEps()));
+        postNorm = child("post_layernorm", new Norm(d, config.layerNormEps()));
+    }
+
+    /** pixels (B, C, S, S) -> pooled class token (B, D). */
+    public NDArray apply(ParameterStore store, NDArray pixels, boolean training) {
+        long b = pixels.getShape().get(0);
+        int d = config.width();
+        int p = config.patchSize();
+        NDArray patches = Conv2d.conv2d(pixels, value(store, patchEmbedding, pixels, training), null,
+                new Shape(p, p)).singletonOrThrow(); // (B, D, S/P, S/P)
+        patches = patches.reshape(b, d, config.numPatches()).transpose(0, 2, 1); // (B, N, D)
+        NDArray cls = value(store, classEmbedding, pixels, training).reshape(1, 1, d).broadcast(b, 1, d); // (B, 1, D)
+        NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
+        x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
+        x = preNorm.apply(store, x, training); // (B, N + 1, D)
+        x = encoder.apply(store, x, null, training); // (B, N + 1, D)
+        return postNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(store, inputs.singletonOrThrow(), training));
+    }
+}
