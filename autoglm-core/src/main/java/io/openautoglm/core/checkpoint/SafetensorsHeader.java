@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -81,7 +82,7 @@ final class SafetensorsHeader {
         try {
             root = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw fail(file, "header is not valid JSON (" + e.getOriginalMessage().replace('\n', ' ')
+            throw fail(file, "header is not valid JSON (" + String.valueOf(e.getOriginalMessage()).replace('\n', ' ')
                     + "); this is not a safetensors file or it is corrupt", e);
         }
         if (root == null || !root.isObject()) {
@@ -135,11 +136,11 @@ final class SafetensorsHeader {
             }
             expected = Math.multiplyExact(count, dtype.bytes());
         } catch (ArithmeticException e) {
-            throw fail(file, where + " has a shape too large to address: " + java.util.Arrays.toString(shape));
+            throw fail(file, where + " has a shape too large to address: " + Arrays.toString(shape));
         }
         if (end - begin != expected) {
             throw fail(file, where + " has " + (end - begin) + " bytes of data but shape "
-                    + java.util.Arrays.toString(shape) + " of " + dtype + " needs " + expected);
+                    + Arrays.toString(shape) + " of " + dtype + " needs " + expected);
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }
