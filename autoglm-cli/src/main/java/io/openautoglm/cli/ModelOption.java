@@ -1,0 +1,30 @@
+package io.openautoglm.cli;
+
+import io.openautoglm.core.UserInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The shared {@code --model DIR} option, defaulting to the bundled model. */
+public final class ModelOption {
+    /** Where the bundled default model lives, relative to the project root (the launcher's directory). */
+    public static final String BUNDLED = "models/autoglm-shapes-tiny";
+
+    @Option(names = {"-m", "--model"}, paramLabel = "DIR",
+            description = "Model folder: ours, a Hugging Face CLIPModel folder, or an OpenAI/open_clip folder "
+                    + "(default: the bundled model, ${AUTOGLM_HOME}/" + BUNDLED + ").")
+    Path model;
+
+    public Path resolve() {
+        if (model != null) {
+            return model;
+        }
+        String home = System.getenv().getOrDefault("AUTOGLM_HOME", ".");
+        Path bundled = Path.of(home).resolve(BUNDLED);
+        if (!Files.isDirectory(bundled)) {
+            throw new UserInputException("no --model given and the bundled model is not at " + bundled
+                    + ": pass --model DIR (a model folder)");
+        }
+        return bundled;
+    }
+}

@@ -1,0 +1,7 @@
+package io.openautoglm.cli;
+
+/** How a command prints its result. */
+public enum OutputFormat {
+    text,
+    json
+}
