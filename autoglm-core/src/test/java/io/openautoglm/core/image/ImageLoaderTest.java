@@ -13,11 +13,13 @@ import java.awt.image.IndexColorModel;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -205,6 +207,31 @@ class ImageLoaderTest {
                 .hasMessageContaining("limit of 100 pixels")
                 .hasMessageContaining("raise");
         assertThat(new ImageLoader(400).load(big).width()).isEqualTo(20); // exactly at the limit is fine
+    }
+
+    @Test
+    void hugeClaimedSizeIsRefusedFromTheHeaderWithoutDecoding() throws IOException {
+        // A 1x1 PNG whose header claims 60000x60000 (3.6 Gpixels, ~10 GiB decoded): a bomb.
+        byte[] bytes = Files.readAllBytes(png(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB), "one.png"));
+        ByteBuffer ihdr = ByteBuffer.wrap(bytes); // signature (8), length (4), "IHDR" (4), data (13), crc (4)
+        ihdr.putInt(16, 60000).putInt(20, 60000);
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 12, 4 + 13);
+        ihdr.putInt(29, (int) crc.getValue());
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, bytes);
+        assertThatThrownBy(() -> loader.load(bomb))
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining(bomb.toString())
+                .hasMessageContaining("60000x60000")
+                .hasMessageContaining("limit of " + ImageLoader.DEFAULT_MAX_PIXELS + " pixels");
+    }
+
+    @Test
+    void exifOrientationIsNotAppliedLikePillow() {
+        // Same blocks, EXIF orientation 6 ("rotate 90 to display"): Pillow leaves pixels as stored.
+        RgbImage img = loader.load(resource("exif-rotate90.jpg"));
+        assertBlocks(img, 2); // red still top-left, green top-right
     }
 
     @Test
