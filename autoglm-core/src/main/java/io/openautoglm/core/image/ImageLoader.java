@@ -124,7 +124,7 @@ public final class ImageLoader {
                 // libjpeg-style readers pad a cut-off file with grey and only warn; Pillow refuses it
                 String lower = warning.toLowerCase(Locale.ROOT);
                 if (lower.contains("premature end") || lower.contains("truncat")) {
-                    throw new UserInputException(name + " is truncated or corrupt (" + format + "): " + warning);
+                    throw new UserInputException(name + " is corrupt or truncated (" + format + "): " + warning);
                 }
             }
             return PixelExtractor.extract(img, keepsAlpha(format, reader));
