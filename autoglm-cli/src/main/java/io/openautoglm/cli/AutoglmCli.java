@@ -2,6 +2,7 @@ package io.openautoglm.cli;
 
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,22 +32,34 @@ public final class AutoglmCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(run(out, err, args));
     }
 
-    /** Runs the CLI and returns its exit code; user errors become one line on stderr. */
-    public static int run(String... args) {
+    /** Runs the CLI and returns its exit code; user errors become one line on {@code err}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cli = new CommandLine(new AutoglmCli());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UserInputException) {
                 commandLine.getErr().println("autoglm: error: " + e.getMessage());
+                commandLine.getErr().flush();
                 return EXIT_USER_ERROR;
             }
             if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("PyTorch native")) {
                 commandLine.getErr().println("autoglm: error: " + e.getMessage());
+                commandLine.getErr().flush();
+                return EXIT_USER_ERROR;
+            }
+            if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                // File system trouble (permissions, disk full): say what failed, not where in our code.
+                commandLine.getErr().println("autoglm: error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                commandLine.getErr().flush();
                 return EXIT_USER_ERROR;
             }
             throw e;
