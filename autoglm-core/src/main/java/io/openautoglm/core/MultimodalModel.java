@@ -14,6 +14,7 @@ import io.openautoglm.core.checkpoint.SafetensorsReader;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.AtomicFiles;
+import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.CheckpointLayout;
 import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
@@ -25,7 +26,6 @@ import io.openautoglm.core.model.clip.PreprocessorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -372,11 +372,12 @@ public final class MultimodalModel implements AutoCloseable {
         prov.put("engine", TorchRuntime.ENGINE + " " + TorchRuntime.engine().getVersion());
         prov.put("java_version", System.getProperty("java.version"));
         prov.put("saved_at", Instant.now().toString());
-        prov.put("source_layout", layout.name());
         if (extraProvenance != null) {
             prov.setAll(extraProvenance);
         }
-        ClipWeights.save(network, dir.resolve(ModelDirectory.WEIGHTS), Map.of("format", "pt", "producer", "open-autoglm"));
+        Path weights = dir.resolve(ModelDirectory.WEIGHTS);
+        ClipWeights.save(network, weights, Map.of("format", "pt", "producer", "open-autoglm"));
+        prov.put("weights_sha256", Sha256.of(weights));
         AtomicFiles.writeString(dir.resolve(ModelDirectory.CONFIG), JSON.writeValueAsString(config().toJson()));
         AtomicFiles.writeString(dir.resolve(ModelDirectory.PREPROCESSOR), JSON.writeValueAsString(processor.config().toJson()));
         Path tokenizerTarget = dir.resolve(ModelDirectory.TOKENIZER);

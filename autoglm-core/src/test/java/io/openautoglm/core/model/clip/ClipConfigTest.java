@@ -1,0 +1,59 @@
+package io.openautoglm.core.model.clip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.ParityFixture;
+import io.openautoglm.core.UserInputException;
+import org.junit.jupiter.api.Test;
+
+class ClipConfigTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void huggingFaceAndOpenClipConfigsOfTheFixtureDescribeTheSameModel() throws Exception {
+        ClipConfig hf = ClipConfig.fromHuggingFace(JSON.readTree(ParityFixture.HF.resolve("config.json").toFile()));
+        ClipConfig oc = ClipConfig.fromOpenClip(JSON.readTree(ParityFixture.OPENAI.resolve("open_clip_config.json").toFile()).get("model_cfg"));
+        assertThat(oc.vision()).isEqualTo(hf.vision());
+        assertThat(oc.text()).isEqualTo(hf.text());
+        assertThat(oc.projectionDim()).isEqualTo(32);
+        assertThat(hf.vision().heads()).isEqualTo(1);
+        assertThat(hf.text().eosId()).isEqualTo(499);
+    }
+
+    @Test
+    void ourJsonRoundTrips() {
+        ClipConfig hf = ClipConfig.fromHuggingFace(JSON.createObjectNode());
+        ClipConfig back = ClipConfig.fromHuggingFace(hf.toJson());
+        assertThat(back).isEqualTo(hf);
+        assertThat(hf.vision().imageSize()).isEqualTo(224); // Hugging Face defaults: ViT-B/32
+        assertThat(hf.text().contextLength()).isEqualTo(77);
+    }
+
+    @Test
+    void openClipQuickGeluFlagSelectsTheActivation() {
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.put("quick_gelu", false);
+        assertThat(ClipConfig.fromOpenClip(cfg).vision().activation()).isEqualTo(ClipConfig.Activation.GELU);
+        assertThat(ClipConfig.fromOpenClip(JSON.createObjectNode()).vision().activation()).isEqualTo(ClipConfig.Activation.QUICK_GELU);
+    }
+
+    @Test
+    void invalidValuesAreRefusedNamingTheKey() {
+        ObjectNode bad = ClipConfig.fromHuggingFace(JSON.createObjectNode()).toJson();
+        ((ObjectNode) bad.get("vision_config")).put("patch_size", 30);
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(bad))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("patch_size");
+        ObjectNode heads = ClipConfig.fromHuggingFace(JSON.createObjectNode()).toJson();
+        ((ObjectNode) heads.get("text_config")).put("num_attention_heads", 7);
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(heads)).hasMessageContaining("num_attention_heads");
+        ObjectNode act = ClipConfig.fromHuggingFace(JSON.createObjectNode()).toJson();
+        ((ObjectNode) act.get("text_config")).put("hidden_act", "relu");
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(act)).hasMessageContaining("relu");
+        ObjectNode ids = ClipConfig.fromHuggingFace(JSON.createObjectNode()).toJson();
+        ((ObjectNode) ids.get("text_config")).put("eos_token_id", 50000);
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(ids)).hasMessageContaining("50000");
+    }
+}
