@@ -1,0 +1,2 @@
+/** Retrieval and classification metrics, evaluation runs and reports. */
+package io.openautoglm.eval;

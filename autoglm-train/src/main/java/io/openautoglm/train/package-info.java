@@ -1,0 +1,2 @@
+/** Datasets, synthetic data, losses and the contrastive trainer. */
+package io.openautoglm.train;
