@@ -114,6 +114,14 @@ public final class MultimodalModel implements AutoCloseable {
         network.namedParameters().values().forEach(p -> p.freeze(true));
     }
 
+    /**
+     * Chooses the parameters that receive gradients (training, tower locking); the others are
+     * frozen. A loaded model starts fully frozen.
+     */
+    public void setTrainable(java.util.function.Predicate<String> byName) {
+        network.namedParameters().forEach((name, p) -> p.freeze(!byName.test(name)));
+    }
+
     // ---- identity ---------------------------------------------------------------------------
 
     public String name() {
@@ -160,7 +168,7 @@ public final class MultimodalModel implements AutoCloseable {
     /** exp(logit_scale): the factor on cosine similarities in CLIP's logits. */
     public float logitScale() {
         try (NDManager scope = manager.newSubManager()) {
-            return network.logitScale(new ParameterStore(scope, false), scope.zeros(new Shape(1)), false).exp().getFloat();
+            return network.logitFactor(new ParameterStore(scope, false), scope.zeros(new Shape(1)), false).getFloat();
         }
     }
 

@@ -62,6 +62,22 @@ class MultimodalModelTest {
         }
     }
 
+    /** Every array a call allocates is freed when it returns: the model's manager does not grow. */
+    @Test
+    void embeddingCallsLeaveNoArraysBehindInTheModelsManager() {
+        var managed = (ai.djl.ndarray.BaseNDManager) model.manager();
+        model.embedTexts(ParityFixture.texts());
+        model.embedImageFiles(ParityFixture.imageFiles(), EmbedOptions.defaults());
+        model.logitScale();
+        int before = managed.getManagedArrays().size();
+        for (int i = 0; i < 3; i++) {
+            model.embedTexts(ParityFixture.texts());
+            model.embedImageFiles(ParityFixture.imageFiles(), EmbedOptions.defaults());
+            model.logitScale();
+        }
+        assertThat(managed.getManagedArrays().size()).isEqualTo(before);
+    }
+
     @Test
     void batchSizeDoesNotChangeResults() {
         List<Path> images = ParityFixture.imageFiles();

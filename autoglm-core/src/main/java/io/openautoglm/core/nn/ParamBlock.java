@@ -62,6 +62,15 @@ public abstract class ParamBlock extends AbstractBlock {
         return store.getValue(p, like.getDevice(), training);
     }
 
+    /**
+     * Hands an array computed from a parameter (a reshape, a slice, an exp) to the manager of the
+     * forward pass's input, so it is freed with the pass instead of living as long as the weights.
+     */
+    protected static NDArray scoped(NDArray derived, NDArray like) {
+        derived.attach(like.getManager());
+        return derived;
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         // Shapes are fixed at construction, so children need no input shapes.

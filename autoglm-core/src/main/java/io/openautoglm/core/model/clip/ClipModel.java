@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
@@ -43,18 +44,23 @@ public final class ClipModel extends ParamBlock {
     /** pixels (B, C, S, S) -> image embeddings (B, P), not normalized. */
     public NDArray encodeImage(ParameterStore store, NDArray pixels, boolean training) {
         NDArray pooled = vision.apply(store, pixels, training); // (B, Dv)
-        return pooled.matMul(value(store, visualProjection, pixels, training).transpose()); // (B, P)
+        return Linear.linear(pooled, value(store, visualProjection, pixels, training)).singletonOrThrow(); // (B, P)
     }
 
     /** token ids (B, T) int64 -> text embeddings (B, P), not normalized. */
     public NDArray encodeText(ParameterStore store, NDArray ids, boolean training) {
         NDArray pooled = text.apply(store, ids, training); // (B, Dt)
-        return pooled.matMul(value(store, textProjection, ids, training).transpose()); // (B, P)
+        return Linear.linear(pooled, value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
     }
 
-    /** The learned log inverse temperature, a scalar. */
+    /** The learned log inverse temperature, a scalar: the parameter itself (do not free it). */
     public NDArray logitScale(ParameterStore store, NDArray like, boolean training) {
         return value(store, logitScale, like, training); // ()
+    }
+
+    /** exp(logit_scale), owned by the manager of {@code like}. */
+    public NDArray logitFactor(ParameterStore store, NDArray like, boolean training) {
+        return scoped(logitScale(store, like, training).exp(), like); // ()
     }
 
     /**
@@ -65,7 +71,7 @@ public final class ClipModel extends ParamBlock {
      * @return (B, N); its transpose is the text-to-image logits
      */
     public NDArray logitsPerImage(ParameterStore store, NDArray imageEmbeds, NDArray textEmbeds, boolean training) {
-        NDArray scale = logitScale(store, imageEmbeds, training).exp(); // ()
+        NDArray scale = logitFactor(store, imageEmbeds, training); // ()
         return l2Normalize(imageEmbeds).matMul(l2Normalize(textEmbeds).transpose()).mul(scale); // (B, N)
     }
 

@@ -47,7 +47,7 @@ public final class TextTransformer extends ParamBlock {
         int d = config.width();
         NDArray x = Embedding.embedding(ids, value(store, tokenEmbedding, ids, training), SparseFormat.DENSE)
                 .singletonOrThrow(); // (B, T, D)
-        x = x.add(value(store, positionEmbedding, ids, training).get("0:" + t)); // (B, T, D)
+        x = x.add(scoped(value(store, positionEmbedding, ids, training).get("0:" + t), ids)); // (B, T, D)
         x = encoder.apply(store, x, causalMask(ids.getManager(), (int) t), training); // (B, T, D)
         x = finalNorm.apply(store, x, training); // (B, T, D)
         NDArray flatIndex = poolPositions(ids).add(ids.getManager().arange(0L, b * t, t)); // (B)

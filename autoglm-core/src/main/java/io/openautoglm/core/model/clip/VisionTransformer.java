@@ -50,7 +50,7 @@ public final class VisionTransformer extends ParamBlock {
         NDArray patches = Conv2d.conv2d(pixels, value(store, patchEmbedding, pixels, training), null,
                 new Shape(p, p)).singletonOrThrow(); // (B, D, S/P, S/P)
         patches = patches.reshape(b, d, config.numPatches()).transpose(0, 2, 1); // (B, N, D)
-        NDArray cls = value(store, classEmbedding, pixels, training).reshape(1, 1, d).broadcast(b, 1, d); // (B, 1, D)
+        NDArray cls = scoped(value(store, classEmbedding, pixels, training).reshape(1, 1, d), pixels).broadcast(b, 1, d); // (B, 1, D)
         NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
         x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
         x = preNorm.apply(store, x, training); // (B, N + 1, D)

@@ -1,0 +1,39 @@
+package io.openautoglm.train.config;
+
+import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.model.clip.ClipConfig.Activation;
+
+/** Architectures for training from scratch, sized for CPUs. */
+public final class ModelPresets {
+    private ModelPresets() {}
+
+    /**
+     * @param preset tiny (about 1.7M parameters) or small (about 9.5M)
+     * @param vocabSize, padId, bosId, eosId from the tokenizer built for the data
+     */
+    public static ClipConfig build(String preset, int imageSize, int contextLength, int vocabSize, int padId, int bosId, int eosId) {
+        int width;
+        int layers;
+        int heads;
+        int patch;
+        switch (preset) {
+            case "tiny" -> {
+                width = 128;
+                layers = 4;
+                heads = 4;
+                patch = 8;
+            }
+            case "small" -> {
+                width = 256;
+                layers = 6;
+                heads = 8;
+                patch = 8;
+            }
+            default -> throw new IllegalArgumentException("unknown preset " + preset);
+        }
+        var vision = new ClipConfig.VisionConfig(imageSize, patch, 3, width, layers, heads, 4 * width, Activation.QUICK_GELU, 1e-5f);
+        var text = new ClipConfig.TextConfig(vocabSize, contextLength, width, layers, heads, 4 * width, Activation.QUICK_GELU,
+                1e-5f, padId, bosId, eosId);
+        return new ClipConfig(vision, text, width, ClipConfig.DEFAULT_LOGIT_SCALE_INIT);
+    }
+}

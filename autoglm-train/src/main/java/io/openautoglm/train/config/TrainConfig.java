@@ -1,0 +1,82 @@
+package io.openautoglm.train.config;
+
+import io.openautoglm.core.UserInputException;
+import java.util.List;
+
+/**
+ * Everything a training run needs, as read from a YAML file (see {@code configs/}). Every key is
+ * documented in {@code docs/training.md}; unknown keys and bad values are errors naming the key.
+ */
+public record TrainConfig(long seed, Data data, Model model, Optim optim, Run run) {
+
+    public TrainConfig {
+        Checks.notNull("data", data);
+        Checks.notNull("model", model);
+        Checks.notNull("optim", optim);
+        Checks.notNull("run", run);
+    }
+
+    /** Where the examples come from and how they are prepared. */
+    public record Data(
+            String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
+            double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit) {
+        public Data {
+            Checks.notBlank("data.train", train);
+            Checks.oneOf("data.on_bad_record", onBadRecord, List.of("fail", "skip"));
+            Checks.range("data.crop_scale_min", cropScaleMin, 0.05, 1.0);
+            Checks.range("data.loader_threads", loaderThreads, 1, 64);
+            Checks.range("data.prefetch_batches", prefetchBatches, 1, 64);
+            Checks.range("data.val_limit", valLimit, 0, Integer.MAX_VALUE);
+        }
+    }
+
+    /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
+    public record Model(
+            String preset, String initFrom, boolean lockImageTower, boolean lockTextTower,
+            int imageSize, int contextLength) {
+        public Model {
+            Checks.oneOf("model.preset", preset, List.of("tiny", "small"));
+            Checks.range("model.image_size", imageSize, 16, 1024);
+            Checks.range("model.context_length", contextLength, 4, 512);
+            if (lockImageTower && lockTextTower) {
+                throw new UserInputException("model.lock_image_tower and model.lock_text_tower are both true: nothing would train");
+            }
+        }
+    }
+
+    /** AdamW with warmup + cosine decay, clipping and accumulation. */
+    public record Optim(
+            int steps, int batchSize, int gradAccum, double lr, double minLrRatio, int warmupSteps,
+            double weightDecay, double beta1, double beta2, double eps, double gradClip) {
+        public Optim {
+            Checks.range("optim.steps", steps, 1, 100_000_000);
+            Checks.range("optim.batch_size", batchSize, 2, 65_536);
+            Checks.range("optim.grad_accum", gradAccum, 1, 1024);
+            Checks.range("optim.lr", lr, 1e-9, 1.0);
+            Checks.range("optim.min_lr_ratio", minLrRatio, 0.0, 1.0);
+            Checks.range("optim.warmup_steps", warmupSteps, 0, steps);
+            Checks.range("optim.weight_decay", weightDecay, 0.0, 10.0);
+            Checks.range("optim.beta1", beta1, 0.0, 0.9999);
+            Checks.range("optim.beta2", beta2, 0.0, 0.99999);
+            Checks.range("optim.eps", eps, 1e-12, 1.0);
+            Checks.range("optim.grad_clip", gradClip, 0.0, 1e6);
+        }
+    }
+
+    /** Output folder, evaluation, checkpoints and logging. */
+    public record Run(String out, int evalEvery, int checkpointEvery, int keepLast, String bestMetric, int logEvery) {
+        public Run {
+            Checks.notBlank("run.out", out);
+            Checks.range("run.eval_every", evalEvery, 0, Integer.MAX_VALUE);
+            Checks.range("run.checkpoint_every", checkpointEvery, 0, Integer.MAX_VALUE);
+            Checks.range("run.keep_last", keepLast, 1, 1000);
+            Checks.notBlank("run.best_metric", bestMetric);
+            Checks.range("run.log_every", logEvery, 1, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Samples seen per optimizer step. */
+    public int samplesPerStep() {
+        return optim.batchSize() * optim.gradAccum();
+    }
+}

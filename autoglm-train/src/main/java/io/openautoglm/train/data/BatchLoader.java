@@ -1,0 +1,148 @@
+package io.openautoglm.train.data;
+
+import io.openautoglm.core.image.ImageLoader;
+import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.model.clip.ClipImageProcessor;
+import io.openautoglm.core.model.clip.ClipTokenizer;
+import io.openautoglm.train.loss.ContrastiveLoss;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prepares batches in background threads, a bounded number ahead of the model. Batch {@code k} is a
+ * pure function of (seed, k): the examples at positions [kB, (k+1)B) of an endless sequence of
+ * per-epoch shuffles, each with its caption and crop drawn from a generator seeded by its
+ * position. So a resumed run sees exactly the batches the uninterrupted one would have.
+ */
+public final class BatchLoader implements AutoCloseable {
+    private final ImageTextDataset dataset;
+    private final ClipImageProcessor processor;
+    private final ClipTokenizer tokenizer;
+    private final ImageLoader imageLoader;
+    private final RandomResizedCrop crop; // null: no augmentation
+    private final int batchSize;
+    private final long seed;
+    private final int prefetch;
+    private final ExecutorService workers;
+    private final Map<Long, Future<Batch>> ahead = new HashMap<>();
+    private final Map<Long, int[]> shuffles = new HashMap<>();
+
+    public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
+            RandomResizedCrop crop, int batchSize, long seed, int threads, int prefetch) {
+        this.dataset = dataset;
+        this.processor = processor;
+        this.tokenizer = tokenizer;
+        this.imageLoader = imageLoader;
+        this.crop = crop;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.prefetch = prefetch;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "batch-loader-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Batch {@code k}; schedules the next {@code prefetch} batches in the background. */
+    public Batch get(long k) {
+        ahead.keySet().removeIf(i -> i < k);
+        for (long i = k; i < k + prefetch; i++) {
+            long index = i;
+            ahead.computeIfAbsent(index, x -> workers.submit(() -> build(index)));
+        }
+        try {
+            return ahead.remove(k).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading batch " + k, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Epochs completed after {@code k} batches. */
+    public double epochsAt(long k) {
+        return (double) k * batchSize / dataset.size();
+    }
+
+    private Batch build(long k) {
+        int s = processor.config().imageSize();
+        int t = tokenizer.contextLength();
+        int per = 3 * s * s;
+        float[] pixels = new float[batchSize * per];
+        long[] ids = new long[batchSize * t];
+        String[] captions = new String[batchSize];
+        String[] keys = new String[batchSize];
+        for (int b = 0; b < batchSize; b++) {
+            long position = k * batchSize + b;
+            TrainingExample ex = dataset.get(exampleAt(position));
+            SplittableRandom random = new SplittableRandom(mix(seed, position));
+            String caption = ex.captions().get(random.nextInt(ex.captions().size()));
+            RgbImage image = imageLoader.load(ex.image());
+            if (crop != null) {
+                image = crop.apply(image, random);
+            }
+            System.arraycopy(processor.preprocess(image), 0, pixels, b * per, per);
+            System.arraycopy(tokenizer.encode(caption), 0, ids, b * t, t);
+            captions[b] = caption;
+            keys[b] = ex.positiveKey() != null ? "key:" + ex.positiveKey() : "caption:" + normalizeCaption(caption);
+        }
+        return new Batch(batchSize, s, t, pixels, ids, ContrastiveLoss.targets(keys), captions);
+    }
+
+    /** Captions that differ only in case, spacing or final punctuation are the same caption. */
+    static String normalizeCaption(String caption) {
+        return caption.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ").replaceAll("[.!]+$", "");
+    }
+
+    private int exampleAt(long position) {
+        int n = dataset.size();
+        long epoch = position / n;
+        int[] order;
+        synchronized (shuffles) {
+            order = shuffles.computeIfAbsent(epoch, e -> shuffle(n, mix(seed ^ 0x5DEECE66DL, e)));
+            shuffles.keySet().removeIf(e -> e < epoch - 1);
+        }
+        return order[(int) (position % n)];
+    }
+
+    private static int[] shuffle(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
+    /** A well-mixed seed from two numbers (SplitMix64's finalizer). */
+    static long mix(long a, long b) {
+        long z = a * 0x9E3779B97F4A7C15L + b;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}

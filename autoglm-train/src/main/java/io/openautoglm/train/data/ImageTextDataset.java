@@ -1,0 +1,94 @@
+package io.openautoglm.train.data;
+
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import io.openautoglm.core.image.ImageLoader;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * The image–caption pairs of a manifest, checked before training starts: every image is decoded
+ * once, and a record without a caption or with a missing or undecodable image is either fatal or
+ * skipped and listed with its line number, as the {@code on_bad_record} option says.
+ */
+public final class ImageTextDataset {
+    private final Manifest manifest;
+    private final List<TrainingExample> examples;
+    private final List<String> skipped;
+
+    private ImageTextDataset(Manifest manifest, List<TrainingExample> examples, List<String> skipped) {
+        this.manifest = manifest;
+        this.examples = examples;
+        this.skipped = skipped;
+    }
+
+    /**
+     * @param positiveKey record key whose equal values make positives, or null for same caption
+     * @param skipBad true to skip bad records (each is reported on {@code report}), false to fail on the first
+     */
+    public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, ImageLoader loader, PrintStream report) {
+        List<ManifestRecord> records = manifest.records();
+        String[] problems = new String[records.size()];
+        ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
+        IntStream.range(0, records.size()).parallel().forEach(i -> {
+            ManifestRecord r = records.get(i);
+            String where = manifest.file() + ":" + r.lineNumber() + ": ";
+            if (r.captions().isEmpty()) {
+                problems[i] = where + "no \"caption\" or \"captions\"";
+            } else if (positiveKey != null && r.get(positiveKey) == null) {
+                problems[i] = where + "no \"" + positiveKey + "\" (data.positive_key)";
+            } else {
+                try {
+                    loader.load(r.image());
+                } catch (UserInputException e) {
+                    problems[i] = where + e.getMessage();
+                }
+            }
+            seen.put(i, true);
+        });
+        List<TrainingExample> examples = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ManifestRecord r = records.get(i);
+            if (problems[i] != null) {
+                if (!skipBad) {
+                    throw new UserInputException(problems[i] + " (set data.on_bad_record: skip to skip such records)");
+                }
+                skipped.add(problems[i]);
+                report.println("skipped " + problems[i]);
+                continue;
+            }
+            examples.add(new TrainingExample(r.lineNumber(), r.image(), r.captions(),
+                    positiveKey == null ? null : r.get(positiveKey)));
+        }
+        if (examples.isEmpty()) {
+            throw new UserInputException("manifest " + manifest.file() + " has no usable records (" + skipped.size() + " skipped)");
+        }
+        return new ImageTextDataset(manifest, List.copyOf(examples), List.copyOf(skipped));
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    public int size() {
+        return examples.size();
+    }
+
+    public TrainingExample get(int i) {
+        return examples.get(i);
+    }
+
+    public List<TrainingExample> examples() {
+        return examples;
+    }
+
+    /** Problems of the records that were skipped, one line each. */
+    public List<String> skipped() {
+        return skipped;
+    }
+}

@@ -1,0 +1,10 @@
+package io.openautoglm.train.data;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One image with its captions; {@code positiveKey} groups examples that count as matches for each
+ * other (a shared label), or is null to match by caption text.
+ */
+public record TrainingExample(int lineNumber, Path image, List<String> captions, String positiveKey) {}
