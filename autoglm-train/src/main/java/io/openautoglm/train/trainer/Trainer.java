@@ -1,0 +1,288 @@
+package io.openautoglm.train.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.TorchRuntime;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.io.Progress;
+import io.openautoglm.core.io.Sha256;
+import io.openautoglm.core.model.clip.CheckpointLayout;
+import io.openautoglm.core.model.clip.ClipModel;
+import io.openautoglm.core.model.clip.ClipWeights;
+import io.openautoglm.core.checkpoint.SafetensorsReader;
+import io.openautoglm.train.config.TrainConfig;
+import io.openautoglm.train.config.TrainConfigLoader;
+import io.openautoglm.train.data.Batch;
+import io.openautoglm.train.data.BatchLoader;
+import io.openautoglm.train.data.ImageTextDataset;
+import io.openautoglm.train.data.RandomResizedCrop;
+import io.openautoglm.train.loss.ContrastiveLoss;
+import io.openautoglm.train.optim.AdamW;
+import io.openautoglm.train.optim.LearningRateSchedule;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The contrastive training loop: batches from the loader, symmetric multi-positive InfoNCE,
+ * AdamW with warmup + cosine, global-norm clipping, gradient accumulation, periodic validation,
+ * atomic checkpoints and exact resume. Native memory of a step lives in a sub-manager closed when
+ * the step ends.
+ */
+public final class Trainer {
+    /** CLIP clamps the learned log temperature at ln(100). */
+    static final float MAX_LOGIT_SCALE = (float) Math.log(100);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TrainConfig config;
+    private final Validator validator;
+    private final PrintStream log;
+
+    public Trainer(TrainConfig config, Validator validator, PrintStream log) {
+        this.config = config;
+        this.validator = validator;
+        this.log = log;
+    }
+
+    /** What a run produced. */
+    public record Result(Path modelDir, long steps, double finalLoss, Map<String, Double> finalMetrics, Path bestDir) {}
+
+    public Result run(boolean resume) throws IOException {
+        return run(resume, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param resume continue from the latest checkpoint in the output folder
+     * @param stopAfter end this session after this many steps in total (a checkpoint is written
+     *     there), e.g. to split a long run into time-boxed sessions; the final model is written only
+     *     when the configured number of steps is reached
+     */
+    public Result run(boolean resume, long stopAfter) throws IOException {
+        Path out = Path.of(config.run().out());
+        CheckpointStore checkpoints = new CheckpointStore(out, config.run().keepLast());
+        Optional<Path> latest = checkpoints.latest();
+        if (latest.isPresent() && !resume) {
+            throw new UserInputException(out + " already holds a run (" + latest.get().getFileName()
+                    + "): pass --resume to continue it, or choose another --out");
+        }
+        Files.createDirectories(out);
+        String configYaml = TrainConfigLoader.toYaml(config);
+        if (latest.isPresent()) {
+            String saved = CheckpointStore.readState(latest.get()).path("config_yaml").asText();
+            if (!withoutOut(saved).equals(withoutOut(configYaml))) {
+                throw new UserInputException("the config differs from the one " + latest.get() + " was trained with; "
+                        + "exact resume needs the same config (see its trainer_state.json)");
+            }
+        }
+        TorchRuntime.engine();
+        var imageLoader = new io.openautoglm.core.image.ImageLoader();
+        Manifest trainManifest = Manifest.read(Path.of(config.data().train()));
+        ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
+                "skip".equals(config.data().onBadRecord()), imageLoader, log);
+        Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
+        log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
+                trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
+
+        String name = out.toAbsolutePath().normalize().getFileName().toString();
+        try (MultimodalModel model = latest.isPresent() ? resumeModel(latest.get()) : TrainingModels.create(config, train, out, name)) {
+            Map<String, Parameter> trainable = new LinkedHashMap<>();
+            model.network().namedParameters().forEach((k, p) -> {
+                if (p.requiresGradient()) {
+                    trainable.put(k, p);
+                }
+            });
+            long startStep = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            try (AdamW optimizer = new AdamW(model.manager(), trainable, config.optim().beta1(), config.optim().beta2(),
+                    config.optim().eps(), config.optim().weightDecay());
+                    BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
+                            config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
+                            config.optim().batchSize(), config.seed(), config.data().loaderThreads(), config.data().prefetchBatches())) {
+                if (latest.isPresent()) {
+                    ObjectNode state = CheckpointStore.readState(latest.get());
+                    startStep = state.path("step").asLong();
+                    bestScore = state.path("best_score").asDouble(Double.NEGATIVE_INFINITY);
+                    optimizer.load(latest.get().resolve(CheckpointStore.OPTIMIZER));
+                    log.printf(Locale.ROOT, "resuming from %s at step %d%n", latest.get(), startStep);
+                }
+                return loop(model, optimizer, loader, checkpoints, val, out, configYaml, trainManifest, startStep, bestScore, stopAfter);
+            }
+        }
+    }
+
+    private Result loop(MultimodalModel model, AdamW optimizer, BatchLoader loader, CheckpointStore checkpoints, Manifest val,
+            Path out, String configYaml, Manifest trainManifest, long startStep, double bestScore, long stopAfter)
+            throws IOException {
+        TrainConfig.Optim o = config.optim();
+        LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), o.warmupSteps(), o.steps(), o.minLrRatio());
+        Progress progress = new Progress(log, "train", o.steps(), "steps", startStep);
+        Map<String, Double> lastMetrics = Map.of();
+        double lastLoss = Double.NaN;
+        double lossSinceLog = 0;
+        int stepsSinceLog = 0;
+        Path bestDir = out.resolve("best");
+        try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), startStep)) {
+            for (long step = startStep; step < o.steps(); step++) {
+                double lr = schedule.at(step);
+                double[] stats = trainStep(model, optimizer, loader, step, lr);
+                lastLoss = stats[0];
+                lossSinceLog += stats[0];
+                stepsSinceLog++;
+                long done = step + 1;
+                if (done % config.run().logEvery() == 0 || done == o.steps()) {
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("step", done);
+                    line.put("loss", stats[0]);
+                    line.put("loss_avg", lossSinceLog / stepsSinceLog);
+                    line.put("lr", lr);
+                    line.put("grad_norm", stats[1]);
+                    line.put("logit_scale", stats[2]);
+                    line.put("epoch", loader.epochsAt(done * o.gradAccum()));
+                    line.put("time", Instant.now().toString());
+                    metrics.write(line);
+                    lossSinceLog = 0;
+                    stepsSinceLog = 0;
+                }
+                progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats[0], lr));
+                boolean last = done == o.steps();
+                boolean evalNow = val != null && validator != null
+                        && (last || (config.run().evalEvery() > 0 && done % config.run().evalEvery() == 0));
+                if (evalNow) {
+                    lastMetrics = validator.validate(model, val);
+                    ObjectNode line = JSON.createObjectNode();
+                    line.put("step", done);
+                    ObjectNode v = line.putObject("val");
+                    lastMetrics.forEach(v::put);
+                    metrics.write(line);
+                    log.printf(Locale.ROOT, "%nstep %d validation: %s%n", done, summary(lastMetrics));
+                }
+                boolean pause = !last && done >= stopAfter;
+                boolean saveNow = last || pause || (config.run().checkpointEvery() > 0 && done % config.run().checkpointEvery() == 0);
+                if (saveNow) {
+                    Double score = evalNow ? lastMetrics.get(config.run().bestMetric()) : null;
+                    boolean best = score != null && score > bestScore;
+                    if (best) {
+                        bestScore = score;
+                    }
+                    ObjectNode state = JSON.createObjectNode();
+                    state.put("step", done);
+                    state.put("best_score", bestScore);
+                    state.put("best_metric", config.run().bestMetric());
+                    state.put("config_yaml", configYaml);
+                    Path ckpt = checkpoints.save(done, model, optimizer, state, provenance(done, lastLoss, lastMetrics, trainManifest, configYaml));
+                    if (best || (last && !Files.exists(bestDir))) {
+                        checkpoints.markBest(ckpt, bestDir);
+                    }
+                }
+                if (pause) {
+                    progress.finish(done, "paused; continue with --resume");
+                    return new Result(null, done, lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null);
+                }
+            }
+            progress.finish(o.steps(), String.format(Locale.ROOT, "loss %.4f", lastLoss));
+            Path modelDir = out.resolve("model");
+            model.save(modelDir, provenance(o.steps(), lastLoss, lastMetrics, trainManifest, configYaml));
+            metrics.plot(out.resolve("training.png"));
+            return new Result(modelDir, o.steps(), lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null);
+        }
+    }
+
+    /** One optimizer step over {@code grad_accum} batches; returns loss, gradient norm and logit scale. */
+    private double[] trainStep(MultimodalModel model, AdamW optimizer, BatchLoader loader, long step, double lr) {
+        ClipModel net = model.network();
+        int accum = config.optim().gradAccum();
+        double loss = 0;
+        try (NDManager scope = model.manager().newSubManager()) {
+            for (int micro = 0; micro < accum; micro++) {
+                Batch batch = loader.get(step * accum + micro);
+                try (NDManager micros = scope.newSubManager(); GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
+                    int b = batch.size();
+                    NDArray pixels = micros.create(batch.pixels(), new Shape(b, 3, batch.imageSize(), batch.imageSize())); // (B, 3, S, S)
+                    NDArray ids = micros.create(batch.tokenIds(), new Shape(b, batch.contextLength())); // (B, T)
+                    NDArray targets = micros.create(batch.targets(), new Shape(b, b)); // (B, B)
+                    ParameterStore store = new ParameterStore(micros, false);
+                    NDArray images = net.encodeImage(store, pixels, true); // (B, P)
+                    NDArray texts = net.encodeText(store, ids, true); // (B, P)
+                    NDArray value = ContrastiveLoss.multiPositive(images, texts, net.logitFactor(store, images, true), targets); // ()
+                    loss += value.getFloat() / accum;
+                    gc.backward(accum > 1 ? value.div(accum) : value);
+                }
+            }
+            JniUtils.setGradMode(false); // updates must not be recorded, whichever thread started the engine
+            double norm = optimizer.gradientNorm(scope);
+            double clip = config.optim().gradClip();
+            double scale = clip > 0 && norm > clip ? clip / norm : 1.0;
+            optimizer.step(lr, scale, scope);
+            NDArray logitScale = net.namedParameters().get("logit_scale").getArray();
+            float current = logitScale.getFloat();
+            if (current > MAX_LOGIT_SCALE) {
+                logitScale.set(new float[] {MAX_LOGIT_SCALE});
+                current = MAX_LOGIT_SCALE;
+            }
+            return new double[] {loss, norm, current};
+        }
+    }
+
+    private MultimodalModel resumeModel(Path checkpoint) {
+        MultimodalModel model = MultimodalModel.load(checkpoint);
+        TrainingModels.makeTrainable(model, config.model());
+        return model;
+    }
+
+    private ObjectNode provenance(long steps, double loss, Map<String, Double> metrics, Manifest trainManifest, String configYaml)
+            throws IOException {
+        ObjectNode p = JSON.createObjectNode();
+        ObjectNode training = p.putObject("training");
+        training.put("steps", steps);
+        training.put("samples_seen", steps * config.samplesPerStep());
+        training.put("final_loss", loss);
+        training.put("seed", config.seed());
+        training.put("train_manifest", trainManifest.file().toString());
+        training.put("train_manifest_sha256", Sha256.of(trainManifest.file()));
+        if (config.data().val() != null) {
+            training.put("val_manifest", config.data().val());
+        }
+        if (config.model().initFrom() != null) {
+            training.put("init_from", config.model().initFrom());
+        }
+        training.put("config_yaml", configYaml);
+        ObjectNode m = training.putObject("metrics");
+        metrics.forEach(m::put);
+        training.put("finished_at", Instant.now().toString());
+        return p;
+    }
+
+    /** Runs may move: the output folder is not part of what must match for an exact resume. */
+    private static String withoutOut(String yaml) {
+        return yaml.replaceAll("(?m)^(\\s+out:).*$", "$1");
+    }
+
+    private static Manifest limit(Manifest manifest, int limit) {
+        if (limit <= 0 || manifest.size() <= limit) {
+            return manifest;
+        }
+        int[] count = {0};
+        return manifest.filter(r -> count[0]++ < limit);
+    }
+
+    private static String summary(Map<String, Double> metrics) {
+        StringBuilder sb = new StringBuilder();
+        metrics.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%s=%.4f ", k, v)));
+        return sb.toString().trim();
+    }
+}

@@ -1,0 +1,140 @@
+package io.openautoglm.train.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.ZeroShotResult;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.train.ColorSquares;
+import io.openautoglm.train.TinyRuns;
+import io.openautoglm.train.config.TrainConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    @TempDir
+    static Path data;
+
+    static Path train;
+    static Path val;
+
+    @BeforeAll
+    static void makeData() throws Exception {
+        train = ColorSquares.write(data, "train", 96, 1);
+        val = ColorSquares.write(data, "val", 40, 2);
+    }
+
+    /** Many images share four captions; a short run must still learn them (chance is 0.25). */
+    @Test
+    void learnsToMatchColorsFromDuplicateCaptions(@TempDir Path out) throws Exception {
+        TrainConfig config = TinyRuns.config(train, val, out, 60, "run.eval_every=30", "optim.warmup_steps=5");
+        List<Map<String, Double>> validations = new ArrayList<>();
+        Trainer.Result result = new Trainer(config, (model, manifest) -> {
+            Map<String, Double> m = Map.of("zero_shot.top1", zeroShotAccuracy(model, manifest));
+            validations.add(m);
+            return m;
+        }, QUIET).run(false);
+
+        List<Double> losses = lossCurve(out);
+        assertThat(losses).hasSize(60);
+        double first = losses.subList(0, 5).stream().mapToDouble(d -> d).average().orElseThrow();
+        double last = losses.subList(55, 60).stream().mapToDouble(d -> d).average().orElseThrow();
+        assertThat(last).isLessThan(first * 0.5);
+        assertThat(result.finalMetrics().get("zero_shot.top1")).isGreaterThanOrEqualTo(0.9);
+        assertThat(validations).hasSize(2);
+        try (MultimodalModel saved = MultimodalModel.load(result.modelDir())) {
+            assertThat(zeroShotAccuracy(saved, Manifest.read(val))).isEqualTo(result.finalMetrics().get("zero_shot.top1"));
+            assertThat(saved.provenance().get("training").get("steps").asLong()).isEqualTo(60);
+        }
+        assertThat(out.resolve("training.png")).isRegularFile();
+        assertThat(out.resolve("best")).isDirectory();
+    }
+
+    /** Stopping at step 10 and resuming gives the very loss curve of the uninterrupted run. */
+    @Test
+    void resumeReproducesTheUninterruptedLossCurve(@TempDir Path whole, @TempDir Path split) throws Exception {
+        new Trainer(TinyRuns.config(train, null, whole, 20, "optim.grad_accum=2"), null, QUIET).run(false);
+        Trainer.Result paused = new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(false, 10);
+        assertThat(paused.modelDir()).isNull();
+        assertThat(lossCurve(split)).hasSize(10);
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(false))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("--resume");
+        new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(true);
+        assertThat(lossCurve(split)).containsExactlyElementsOf(lossCurve(whole));
+    }
+
+    @Test
+    void resumeWithAnotherConfigIsRefused(@TempDir Path out) throws Exception {
+        new Trainer(TinyRuns.config(train, null, out, 6), null, QUIET).run(false, 3);
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out, 6, "optim.lr=0.01"), null, QUIET).run(true))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("config differs");
+    }
+
+    @Test
+    void checkpointsKeepTheLastKAndLeaveNoTemporaryFolders(@TempDir Path out) throws Exception {
+        new Trainer(TinyRuns.config(train, null, out, 8, "run.checkpoint_every=2", "run.keep_last=2"), null, QUIET).run(false);
+        try (var dirs = Files.list(out.resolve("checkpoints"))) {
+            assertThat(dirs.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("step-00000006", "step-00000008");
+        }
+        assertThat(out.resolve("checkpoints/step-00000008/optimizer.safetensors")).isRegularFile();
+    }
+
+    @Test
+    void badRecordsAreFatalOrSkippedWithTheirLineNumbers(@TempDir Path dir) throws Exception {
+        Path manifest = ColorSquares.write(dir, "mixed", 24, 3);
+        List<String> lines = new ArrayList<>(Files.readAllLines(manifest));
+        lines.add("{\"image\": \"img/missing.png\", \"caption\": \"red\"}");
+        Files.writeString(dir.resolve("img/corrupt.png"), "not a png");
+        lines.add("{\"image\": \"img/corrupt.png\", \"caption\": \"blue\"}");
+        Files.write(manifest, lines);
+
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(manifest, null, dir.resolve("a"), 2), null, QUIET).run(false))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("mixed.jsonl:25").hasMessageContaining("missing.png");
+
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        new Trainer(TinyRuns.config(manifest, null, dir.resolve("b"), 2, "data.on_bad_record=skip"), null,
+                new PrintStream(report, true)).run(false);
+        assertThat(report.toString()).contains("mixed.jsonl:25").contains("mixed.jsonl:26").contains("2 skipped");
+    }
+
+    static double zeroShotAccuracy(MultimodalModel model, Manifest manifest) {
+        List<RgbImage> images = manifest.records().stream().map(r -> model.imageLoader().load(r.image())).toList();
+        List<ZeroShotResult> results = model.zeroShot(images, Arrays.asList(ColorSquares.COLORS), List.of("{}"));
+        int correct = 0;
+        for (int i = 0; i < images.size(); i++) {
+            if (results.get(i).best().label().equals(manifest.records().get(i).get("label"))) {
+                correct++;
+            }
+        }
+        return (double) correct / images.size();
+    }
+
+    static List<Double> lossCurve(Path out) throws Exception {
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            if (n.has("loss")) {
+                losses.add(n.get("loss").asDouble());
+            }
+        }
+        return losses;
+    }
+}
