@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {
