@@ -77,18 +77,15 @@ public final class RetrievalEvaluator {
         for (int t = 0; t < captions.size(); t++) {
             t2iRelevant[t] = new int[] {captionImage[t]};
         }
-        float[][] i2t = transpose(t2i); // (I, T)
-        return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), RetrievalMetrics.evaluate(i2t, imageCaptions),
-                images.size(), captions.size());
+        // Image->text reads columns of the one matrix: it is the largest thing we hold (T x I floats).
+        RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> column(t2i, i), imageCaptions);
+        return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), imageToText, images.size(), captions.size());
     }
 
-    private static float[][] transpose(float[][] m) {
-        int cols = m.length == 0 ? 0 : m[0].length;
-        float[][] out = new float[cols][m.length];
+    private static float[] column(float[][] m, int j) { // (T, I) -> (T)
+        float[] out = new float[m.length];
         for (int i = 0; i < m.length; i++) {
-            for (int j = 0; j < cols; j++) {
-                out[j][i] = m[i][j];
-            }
+            out[i] = m[i][j];
         }
         return out;
     }

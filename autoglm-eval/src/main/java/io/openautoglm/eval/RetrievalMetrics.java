@@ -3,6 +3,7 @@ package io.openautoglm.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * Ranking metrics over a similarity matrix (queries x candidates), each query with a non-empty
@@ -46,14 +47,23 @@ public final class RetrievalMetrics {
         if (similarity.length != relevant.length) {
             throw new IllegalArgumentException(similarity.length + " query rows but " + relevant.length + " relevant sets");
         }
-        if (similarity.length == 0) {
+        return evaluate(i -> similarity[i], relevant);
+    }
+
+    /**
+     * Same, with query i's candidate scores from {@code row.apply(i)}: lets a caller rank the
+     * columns of a matrix it already holds (image->text over a text x image matrix) without a
+     * transposed copy, which for COCO's 25k x 5k would be another 500 MB.
+     */
+    public static Summary evaluate(IntFunction<float[]> row, int[][] relevant) {
+        if (relevant.length == 0) {
             throw new IllegalArgumentException("no queries to evaluate");
         }
-        int q = similarity.length;
+        int q = relevant.length;
         int[] first = new int[q];
         double ndcg = 0;
         for (int i = 0; i < q; i++) {
-            int[] positions = relevantPositions(similarity[i], relevant[i]);
+            int[] positions = relevantPositions(row.apply(i), relevant[i]);
             first[i] = positions[0];
             ndcg += ndcgAt(positions, 10);
         }
