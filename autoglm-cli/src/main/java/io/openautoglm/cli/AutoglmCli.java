@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
+            DataCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

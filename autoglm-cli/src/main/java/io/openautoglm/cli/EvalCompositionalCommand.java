@@ -1,0 +1,52 @@
+package io.openautoglm.cli;
+
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.eval.CompositionalEvaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "compositional", mixinStandardHelpOptions = true,
+        description = {"Compositional check on hard negatives (ShapeWorld-style swapped captions): how often the",
+            "image scores its caption above each of its \"hard_negatives\" (ties count as misses), and how",
+            "often it beats all of them. Records without hard_negatives are skipped and counted."})
+final class EvalCompositionalCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE",
+            description = "JSONL manifest: {\"image\": \"a.png\", \"caption\": \"...\", \"hard_negatives\": [\"...\"]} per line.")
+    Path manifest;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Manifest data = Manifest.read(manifest);
+        PrintWriter out = spec.commandLine().getOut();
+        try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
+            CompositionalEvaluator.Result r = new CompositionalEvaluator(m, spec.commandLine().getErr()).evaluate(data);
+            if (format == OutputFormat.json) {
+                out.println(Json.compact(r.toJson()));
+            } else {
+                out.printf("compositional: %d pairs from %d records, %d records without hard_negatives skipped, model %s%n",
+                        r.n(), r.records(), r.skipped(), m.name());
+                EvalCommand.row(out, "accuracy", 20, r.accuracy());
+                EvalCommand.row(out, "all_negatives_beaten", 20, r.allNegativesBeaten());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package io.openautoglm.cli;
+
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.eval.RetrievalEvaluator;
+import io.openautoglm.eval.RetrievalMetrics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "retrieval", mixinStandardHelpOptions = true,
+        description = {"Text->image and image->text retrieval: R@1/5/10, MRR, NDCG@10, mean and median rank.",
+            "COCO/Flickr protocol: candidates are the manifest's unique images; every caption (\"caption\" and",
+            "\"captions\"; records repeating an image add to it) is a query for its image, and an image query",
+            "has all its captions as relevant. Ties count against the model. n is the number of images."})
+final class EvalRetrievalCommand implements Callable<Integer> {
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE",
+            description = "JSONL manifest: {\"image\": \"a.png\", \"caption\": \"...\"} per line, paths relative to it.")
+    Path manifest;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Manifest data = Manifest.read(manifest);
+        PrintWriter out = spec.commandLine().getOut();
+        try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
+            RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr()).evaluate(data);
+            if (format == OutputFormat.json) {
+                out.println(Json.compact(r.toJson()));
+            } else {
+                out.printf("retrieval: %d images, %d captions, model %s%n", r.n(), r.captions(), m.name());
+                out.printf("%-12s %12s %12s%n", "metric", "text->image", "image->text");
+                RetrievalMetrics.Summary t = r.textToImage();
+                RetrievalMetrics.Summary i = r.imageToText();
+                EvalCommand.row(out, "R@1", 12, t.recallAt1(), i.recallAt1());
+                EvalCommand.row(out, "R@5", 12, t.recallAt5(), i.recallAt5());
+                EvalCommand.row(out, "R@10", 12, t.recallAt10(), i.recallAt10());
+                EvalCommand.row(out, "MRR", 12, t.mrr(), i.mrr());
+                EvalCommand.row(out, "NDCG@10", 12, t.ndcgAt10(), i.ndcgAt10());
+                EvalCommand.row(out, "mean_rank", 12, t.meanRank(), i.meanRank());
+                EvalCommand.row(out, "median_rank", 12, t.medianRank(), i.medianRank());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.openautoglm.eval;
+
+import io.openautoglm.core.EmbedOptions;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import io.openautoglm.core.image.RgbImage;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Embeds manifest images and texts batch by batch with progress. An image that cannot be read is
+ * an error naming the manifest line: evaluation never drops data silently, because a score over
+ * fewer samples than the user thinks is worse than no score.
+ */
+final class BatchEmbedder {
+    private final MultimodalModel model;
+    private final EmbedOptions options = EmbedOptions.defaults();
+    private final PrintWriter progress;
+
+    BatchEmbedder(MultimodalModel model, PrintWriter progress) {
+        this.model = model;
+        this.progress = progress;
+    }
+
+    /** One embedding (L2-normalized) per record's image, in order. */
+    float[][] images(Manifest manifest, List<ManifestRecord> records) {
+        float[][] out = new float[records.size()][];
+        Progress p = Progress.start(progress, "embedding images", records.size());
+        for (int start = 0; start < records.size(); start += options.batchSize()) {
+            List<RgbImage> batch = new ArrayList<>();
+            for (ManifestRecord r : records.subList(start, Math.min(records.size(), start + options.batchSize()))) {
+                try {
+                    batch.add(model.imageLoader().load(r.image()));
+                } catch (UserInputException e) {
+                    throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
+                }
+            }
+            float[][] part = model.embedImages(batch, options);
+            System.arraycopy(part, 0, out, start, part.length);
+            p.advance(part.length);
+        }
+        p.finish();
+        return out;
+    }
+
+    /** One embedding (L2-normalized) per text, in order. */
+    float[][] texts(List<String> texts, String what) {
+        float[][] out = new float[texts.size()][];
+        Progress p = Progress.start(progress, what, texts.size());
+        for (int start = 0; start < texts.size(); start += options.batchSize()) {
+            List<String> batch = texts.subList(start, Math.min(texts.size(), start + options.batchSize()));
+            float[][] part = model.embedTexts(batch, options);
+            System.arraycopy(part, 0, out, start, part.length);
+            p.advance(part.length);
+        }
+        p.finish();
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package io.openautoglm.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text-to-image and image-to-text retrieval over a manifest, in the COCO/Flickr30k protocol:
+ * the candidates are the manifest's unique images; every caption is a text query whose one
+ * relevant image is its own; an image query has all of its captions as relevant. A record that
+ * repeats an image adds its captions to that image (COCO lists five captions per picture either
+ * way). An image that ends up with no caption is an error: it would be a query with nothing to find.
+ */
+public final class RetrievalEvaluator {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MultimodalModel model;
+    private final PrintWriter progress;
+
+    /** @param progress where progress lines go for long runs (stderr), or null for none */
+    public RetrievalEvaluator(MultimodalModel model, PrintWriter progress) {
+        this.model = model;
+        this.progress = progress;
+    }
+
+    /** {@code n} is the number of images (the COCO convention); {@code captions} the number of text queries. */
+    public record Result(RetrievalMetrics.Summary textToImage, RetrievalMetrics.Summary imageToText, int n, int captions) {
+        public ObjectNode toJson() {
+            ObjectNode o = JSON.createObjectNode();
+            o.set("text_to_image", textToImage.toJson());
+            o.set("image_to_text", imageToText.toJson());
+            o.put("n", n);
+            o.put("captions", captions);
+            return o;
+        }
+    }
+
+    public Result evaluate(Manifest manifest) {
+        Map<Path, ManifestRecord> firstRecord = new LinkedHashMap<>();
+        Map<Path, List<String>> captionsByImage = new LinkedHashMap<>();
+        for (ManifestRecord r : manifest.records()) {
+            firstRecord.putIfAbsent(r.image(), r);
+            captionsByImage.computeIfAbsent(r.image(), k -> new ArrayList<>()).addAll(r.captions());
+        }
+        List<ManifestRecord> images = new ArrayList<>(firstRecord.values());
+        List<String> captions = new ArrayList<>();
+        int[] captionImage = new int[manifest.records().stream().mapToInt(r -> r.captions().size()).sum()];
+        int[][] imageCaptions = new int[images.size()][];
+        for (int i = 0; i < images.size(); i++) {
+            List<String> mine = captionsByImage.get(images.get(i).image());
+            if (mine.isEmpty()) {
+                throw new UserInputException(manifest.file() + ":" + images.get(i).lineNumber() + ": image "
+                        + images.get(i).image().getFileName() + " has no \"caption\" or \"captions\" in any record; "
+                        + "retrieval needs at least one caption per image");
+            }
+            imageCaptions[i] = new int[mine.size()];
+            for (int c = 0; c < mine.size(); c++) {
+                imageCaptions[i][c] = captions.size();
+                captionImage[captions.size()] = i;
+                captions.add(mine.get(c));
+            }
+        }
+        BatchEmbedder embedder = new BatchEmbedder(model, progress);
+        float[][] imageEmb = embedder.images(manifest, images); // (I, D)
+        float[][] textEmb = embedder.texts(captions, "embedding captions"); // (T, D)
+        float[][] t2i = MultimodalModel.similarity(textEmb, imageEmb); // (T, I)
+        int[][] t2iRelevant = new int[captions.size()][];
+        for (int t = 0; t < captions.size(); t++) {
+            t2iRelevant[t] = new int[] {captionImage[t]};
+        }
+        // Image->text reads columns of the one matrix: it is the largest thing we hold (T x I floats).
+        RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> column(t2i, i), imageCaptions);
+        return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), imageToText, images.size(), captions.size());
+    }
+
+    private static float[] column(float[][] m, int j) { // (T, I) -> (T)
+        float[] out = new float[m.length];
+        for (int i = 0; i < m.length; i++) {
+            out[i] = m[i][j];
+        }
+        return out;
+    }
+}

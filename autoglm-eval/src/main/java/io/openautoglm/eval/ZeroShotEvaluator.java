@@ -1,0 +1,112 @@
+package io.openautoglm.eval;
+
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Zero-shot accuracy over a labelled manifest. Class embeddings are built once, the way
+ * {@link MultimodalModel#zeroShot} builds them (the renormalized mean of the normalized template
+ * embeddings), and images are then embedded in batches; softmax is skipped because it does not
+ * change the order of the scores. Records without the label key are skipped and counted.
+ */
+public final class ZeroShotEvaluator {
+    public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
+
+    private final MultimodalModel model;
+    private final PrintWriter progress;
+
+    /** @param progress where progress lines go for long runs (stderr), or null for none */
+    public ZeroShotEvaluator(MultimodalModel model, PrintWriter progress) {
+        this.model = model;
+        this.progress = progress;
+    }
+
+    /**
+     * @param labels    the classes, or null/empty for the sorted distinct values of {@code labelKey};
+     *                  a record whose label is not among given labels is an error
+     * @param templates prompts with "{}" for the label, or empty for {@value #DEFAULT_TEMPLATE}
+     */
+    public ZeroShotMetrics evaluate(Manifest manifest, String labelKey, List<String> labels, List<String> templates) {
+        List<ManifestRecord> kept = new ArrayList<>();
+        for (ManifestRecord r : manifest.records()) {
+            String v = r.get(labelKey);
+            if (v != null) {
+                kept.add(r);
+            }
+        }
+        int skipped = manifest.size() - kept.size();
+        if (kept.isEmpty()) {
+            throw new UserInputException("no record in " + manifest.file() + " has the key \"" + labelKey
+                    + "\": pass --label-key with the field that holds the class");
+        }
+        List<String> classes = labels == null || labels.isEmpty()
+                ? List.copyOf(new TreeSet<>(kept.stream().map(r -> r.get(labelKey)).toList()))
+                : List.copyOf(labels);
+        Map<String, Integer> index = new HashMap<>();
+        for (int c = 0; c < classes.size(); c++) {
+            if (index.put(classes.get(c), c) != null) {
+                throw new UserInputException("label \"" + classes.get(c) + "\" is given twice");
+            }
+        }
+        int[] truth = new int[kept.size()];
+        for (int i = 0; i < kept.size(); i++) {
+            String v = kept.get(i).get(labelKey);
+            Integer c = index.get(v);
+            if (c == null) {
+                throw new UserInputException(manifest.file() + ":" + kept.get(i).lineNumber() + ": label \"" + v
+                        + "\" is not among the given labels " + classes + ": add it to --labels or drop the record");
+            }
+            truth[i] = c;
+        }
+        List<String> prompts = templates == null || templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
+        for (String t : prompts) {
+            if (!t.contains("{}")) {
+                throw new UserInputException("template '" + t + "' has no {} where the label goes");
+            }
+        }
+        BatchEmbedder embedder = new BatchEmbedder(model, progress);
+        float[][] classEmb = classEmbeddings(embedder, classes, prompts); // (L, D)
+        float[][] imageEmb = embedder.images(manifest, kept); // (N, D)
+        float[][] scores = MultimodalModel.similarity(imageEmb, classEmb); // (N, L)
+        return ZeroShotMetrics.compute(truth, scores, classes, skipped);
+    }
+
+    private static float[][] classEmbeddings(BatchEmbedder embedder, List<String> classes, List<String> prompts) {
+        List<String> texts = new ArrayList<>();
+        for (String c : classes) {
+            for (String t : prompts) {
+                texts.add(t.replace("{}", c));
+            }
+        }
+        float[][] e = embedder.texts(texts, "embedding label prompts"); // (L * P, D)
+        float[][] out = new float[classes.size()][];
+        int p = prompts.size();
+        for (int c = 0; c < classes.size(); c++) {
+            float[] mean = new float[e[0].length];
+            for (int k = 0; k < p; k++) {
+                float[] row = e[c * p + k];
+                for (int d = 0; d < mean.length; d++) {
+                    mean[d] += row[d] / p;
+                }
+            }
+            double norm = 0;
+            for (float v : mean) {
+                norm += (double) v * v;
+            }
+            norm = Math.sqrt(norm);
+            for (int d = 0; d < mean.length; d++) {
+                mean[d] = (float) (mean[d] / norm);
+            }
+            out[c] = mean;
+        }
+        return out;
+    }
+}
