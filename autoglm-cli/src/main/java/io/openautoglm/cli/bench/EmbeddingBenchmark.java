@@ -46,7 +46,9 @@ public final class EmbeddingBenchmark {
     private double minRepSeconds = 0.5;
     private double maxPointSeconds = 30;
     private long seed = 0;
+    private List<String> kinds = List.of("image", "text");
     private Path json;
+    private Path profile;
     private Path tokenizer = Path.of("autoglm-core/src/test/resources/clip-parity/tiny-clip/hf/tokenizer.json");
 
     public static void main(String[] args) throws IOException {
@@ -64,12 +66,14 @@ public final class EmbeddingBenchmark {
                 case "--reps" -> reps = Integer.parseInt(v);
                 case "--min-rep-seconds" -> minRepSeconds = Double.parseDouble(v);
                 case "--max-point-seconds" -> maxPointSeconds = Double.parseDouble(v);
+                case "--kinds" -> kinds = Arrays.stream(v.split(",")).map(String::trim).toList();
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--json" -> json = Path.of(v);
+                case "--profile" -> profile = Path.of(v);
                 case "--tokenizer" -> tokenizer = Path.of(v);
                 case "-h", "--help" -> {
-                    System.out.println("options: --batches 1,8,32 --threads 2 --warmup 2 --reps 5 --min-rep-seconds 0.5"
-                            + " --max-point-seconds 30 --seed 0 --json FILE --tokenizer tokenizer.json");
+                    System.out.println("options: --batches 1,8,32 --kinds image,text --threads 2 --warmup 2 --reps 5 --min-rep-seconds 0.5"
+                            + " --max-point-seconds 30 --seed 0 --json FILE --profile PREFIX --tokenizer tokenizer.json");
                     System.exit(0);
                 }
                 default -> {
@@ -158,14 +162,22 @@ public final class EmbeddingBenchmark {
         protocol.put("statistic", "median of repetitions");
         ArrayNode points = out.putArray("points");
 
-        System.out.printf("%-6s %-6s %12s %12s %6s %10s%n", "batch", "kind", "items/s", "ms/batch", "reps", "spread");
+        System.out.printf("%-6s %-6s %12s %12s %6s %10s %10s%n", "batch", "kind", "items/s", "ms/batch", "reps", "spread",
+                "HWM MB");
         for (int b : batches) {
             float[] px = Arrays.copyOf(pixels, b * 3 * s * s);
             long[] tk = Arrays.copyOf(ids, b * t);
-            for (String kind : List.of("image", "text")) {
+            for (String kind : kinds) {
                 IntConsumer step = kind.equals("image")
                         ? n -> model.embedPixels(px, b, true)
                         : n -> model.embedTokenIds(tk, b, t, true);
+                if (profile != null) { // one profiled batch after warm-up: a Chrome trace per point
+                    step.accept(0);
+                    JniUtils.startProfile(false, true, true);
+                    step.accept(0);
+                    JniUtils.stopProfile(profile.resolveSibling(profile.getFileName() + "-" + kind + "-b" + b + ".json")
+                            .toString());
+                }
                 double[] rates = measure(step, b);
                 double median = median(rates);
                 ObjectNode p = points.addObject();
@@ -176,8 +188,9 @@ public final class EmbeddingBenchmark {
                 ArrayNode all = p.putArray("rep_items_per_s");
                 Arrays.stream(rates).forEach(all::add);
                 double spread = (rates[rates.length - 1] - rates[0]) / median;
-                System.out.printf("%-6d %-6s %12.2f %12.1f %6d %9.1f%%%n", b, kind, median, 1000.0 * b / median,
-                        rates.length, 100 * spread);
+                p.put("peak_rss_mb_after", vmHwmKb() / 1024.0);
+                System.out.printf("%-6d %-6s %12.2f %12.1f %6d %9.1f%% %10.0f%n", b, kind, median, 1000.0 * b / median,
+                        rates.length, 100 * spread, vmHwmKb() / 1024.0);
             }
         }
         model.close();
