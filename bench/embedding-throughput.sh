@@ -72,6 +72,16 @@ for b in sorted({k[0] for k in pj}):
     ji, ti, jt, tt = pj[(b, "image")], pt[(b, "image")], pj[(b, "text")], pt[(b, "text")]
     ratios.append({"batch": b, "image_ratio": ji / ti, "text_ratio": jt / tt})
     lines.append("%-6d | %14.2f %14.2f %7.2f | %14.2f %14.2f %7.2f" % (b, ji, ti, ji / ti, jt, tt, jt / tt))
+noisy = []
+for side, r in (("java", j), ("torch", t)):
+    for p in r["points"]:
+        reps = sorted(p["rep_items_per_s"])
+        spread = (reps[-1] - reps[0]) / p["items_per_s"]
+        if spread > 0.25:
+            noisy.append("%s %s b=%d: reps %s" % (side, p["kind"], p["batch"], " ".join("%.2f" % x for x in reps)))
+if noisy:
+    lines.append("noisy points ((max - min) / median > 25%; the host stalls at times):")
+    lines.extend("  " + n for n in noisy)
 lines.append("")
 lines.append("%-34s %12s %12s" % ("", "java", "torch"))
 for key, label in [("engine_init_s", "engine init / import torch (s)"), ("construction_s", "model construction (s)"),
