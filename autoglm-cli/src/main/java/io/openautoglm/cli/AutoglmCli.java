@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

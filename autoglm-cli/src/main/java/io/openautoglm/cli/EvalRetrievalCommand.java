@@ -26,6 +26,10 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             description = "JSONL manifest: {\"image\": \"a.png\", \"caption\": \"...\"} per line, paths relative to it.")
     Path manifest;
 
+    @Option(names = "--first-caption-only",
+            description = "Query with each record's \"caption\" only, not its other \"captions\" (default: all captions).")
+    boolean firstCaptionOnly;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
@@ -38,7 +42,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr()).evaluate(data);
+            RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr()).evaluate(data, firstCaptionOnly);
             if (format == OutputFormat.json) {
                 out.println(Json.compact(r.toJson()));
             } else {

@@ -45,15 +45,25 @@ public final class RetrievalEvaluator {
     }
 
     public Result evaluate(Manifest manifest) {
+        return evaluate(manifest, false);
+    }
+
+    /**
+     * @param firstCaptionOnly use only each record's first caption ({@code "caption"}) as a query:
+     *     for data whose extra captions are deliberately vague (ShapeWorld's "one circle"), which no
+     *     model can retrieve a single image from
+     */
+    public Result evaluate(Manifest manifest, boolean firstCaptionOnly) {
         Map<Path, ManifestRecord> firstRecord = new LinkedHashMap<>();
         Map<Path, List<String>> captionsByImage = new LinkedHashMap<>();
         for (ManifestRecord r : manifest.records()) {
             firstRecord.putIfAbsent(r.image(), r);
-            captionsByImage.computeIfAbsent(r.image(), k -> new ArrayList<>()).addAll(r.captions());
+            List<String> queries = firstCaptionOnly && !r.captions().isEmpty() ? List.of(r.caption()) : r.captions();
+            captionsByImage.computeIfAbsent(r.image(), k -> new ArrayList<>()).addAll(queries);
         }
         List<ManifestRecord> images = new ArrayList<>(firstRecord.values());
         List<String> captions = new ArrayList<>();
-        int[] captionImage = new int[manifest.records().stream().mapToInt(r -> r.captions().size()).sum()];
+        int[] captionImage = new int[captionsByImage.values().stream().mapToInt(List::size).sum()];
         int[][] imageCaptions = new int[images.size()][];
         for (int i = 0; i < images.size(); i++) {
             List<String> mine = captionsByImage.get(images.get(i).image());

@@ -34,7 +34,11 @@ public record ManifestRecord(int lineNumber, Path image, List<String> captions, 
         }
         JsonNode many = node.get("captions");
         if (many != null && many.isArray()) {
-            many.forEach(c -> out.add(c.asText()));
+            many.forEach(c -> {
+                if (!out.contains(c.asText())) {
+                    out.add(c.asText()); // "caption" is often repeated first in "captions"
+                }
+            });
         }
         return List.copyOf(out);
     }

@@ -19,8 +19,10 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
     /** Where the examples come from and how they are prepared. */
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
-            double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit) {
+            double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
+            boolean valFirstCaptionOnly) {
         public Data {
+            zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
             Checks.notBlank("data.train", train);
             Checks.oneOf("data.on_bad_record", onBadRecord, List.of("fail", "skip"));
             Checks.range("data.crop_scale_min", cropScaleMin, 0.05, 1.0);
@@ -54,7 +56,7 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
             Checks.range("optim.grad_accum", gradAccum, 1, 1024);
             Checks.range("optim.lr", lr, 1e-9, 1.0);
             Checks.range("optim.min_lr_ratio", minLrRatio, 0.0, 1.0);
-            Checks.range("optim.warmup_steps", warmupSteps, 0, steps);
+            Checks.range("optim.warmup_steps", warmupSteps, 0, 100_000_000); // capped at steps by the schedule
             Checks.range("optim.weight_decay", weightDecay, 0.0, 10.0);
             Checks.range("optim.beta1", beta1, 0.0, 0.9999);
             Checks.range("optim.beta2", beta2, 0.0, 0.99999);

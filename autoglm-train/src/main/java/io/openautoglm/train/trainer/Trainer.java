@@ -129,7 +129,7 @@ public final class Trainer {
             Path out, String configYaml, Manifest trainManifest, long startStep, double bestScore, long stopAfter)
             throws IOException {
         TrainConfig.Optim o = config.optim();
-        LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), o.warmupSteps(), o.steps(), o.minLrRatio());
+        LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), Math.min(o.warmupSteps(), o.steps()), o.steps(), o.minLrRatio());
         Progress progress = new Progress(log, "train", o.steps(), "steps", startStep);
         Map<String, Double> lastMetrics = Map.of();
         double lastLoss = Double.NaN;

@@ -56,7 +56,9 @@ class TrainerTest {
         assertThat(losses).hasSize(60);
         double first = losses.subList(0, 5).stream().mapToDouble(d -> d).average().orElseThrow();
         double last = losses.subList(55, 60).stream().mapToDouble(d -> d).average().orElseThrow();
-        assertThat(last).isLessThan(first * 0.5);
+        // With four captions in a batch of 16, each row has ~4 true matches, so the loss floor is
+        // about ln 4 = 1.39 rather than 0; an untrained model sits near ln 16 = 2.77.
+        assertThat(last).isLessThan(first - 0.5);
         assertThat(result.finalMetrics().get("zero_shot.top1")).isGreaterThanOrEqualTo(0.9);
         assertThat(validations).hasSize(2);
         try (MultimodalModel saved = MultimodalModel.load(result.modelDir())) {
