@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalCommand.class,
             TrainCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

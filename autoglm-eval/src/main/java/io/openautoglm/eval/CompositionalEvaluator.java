@@ -59,27 +59,28 @@ public final class CompositionalEvaluator {
             throw new IllegalArgumentException("need as many negative rows as positives, at least one: "
                     + positive.length + " vs " + negatives.length);
         }
-        int pairs = 0;
-        int won = 0;
-        int allBeaten = 0;
+        float[][] positives = new float[positive.length][];
         for (int r = 0; r < positive.length; r++) {
             if (negatives[r].length == 0) {
                 throw new IllegalArgumentException("record " + r + " has no negatives");
             }
-            int mine = 0;
-            for (float neg : negatives[r]) {
-                mine += positive[r] > neg ? 1 : 0; // false for ties and NaN
-            }
-            pairs += negatives[r].length;
-            won += mine;
-            allBeaten += mine == negatives[r].length ? 1 : 0;
+            positives[r] = new float[negatives[r].length];
+            java.util.Arrays.fill(positives[r], positive[r]);
         }
-        return new Result((double) won / pairs, (double) allBeaten / positive.length, pairs, positive.length, skipped);
+        return scorePairs(positives, negatives, skipped);
     }
 
+    /** One hard negative and the true caption it is a twisted copy of. */
+    private record Twin(String positive, String negative) {}
+
+    /**
+     * Reads {@code "hard_negatives"} as strings (twins of the record's {@code caption}) or as
+     * objects {@code {"caption": negative, "positive": its true twin}} as ShapeWorld writes them (a
+     * missing {@code positive} means the record's caption).
+     */
     public Result evaluate(Manifest manifest) {
         List<ManifestRecord> kept = new ArrayList<>();
-        List<List<String>> negatives = new ArrayList<>();
+        List<List<Twin>> twins = new ArrayList<>();
         for (ManifestRecord r : manifest.records()) {
             JsonNode v = r.fields().get(KEY);
             if (v == null || v.isNull() || (v.isArray() && v.isEmpty())) {
@@ -87,20 +88,24 @@ public final class CompositionalEvaluator {
             }
             String where = manifest.file() + ":" + r.lineNumber() + ": ";
             if (!v.isArray()) {
-                throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings");
-            }
-            List<String> mine = new ArrayList<>();
-            for (JsonNode n : v) {
-                if (!n.isTextual()) {
-                    throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings, found " + n);
-                }
-                mine.add(n.asText());
+                throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings or of {\"caption\", \"positive\"} objects");
             }
             if (r.caption() == null) {
                 throw new UserInputException(where + "has \"" + KEY + "\" but no \"caption\" to compare them with");
             }
+            List<Twin> mine = new ArrayList<>();
+            for (JsonNode n : v) {
+                if (n.isTextual()) {
+                    mine.add(new Twin(r.caption(), n.asText()));
+                } else if (n.isObject() && n.path("caption").isTextual()) {
+                    mine.add(new Twin(n.path("positive").asText(r.caption()), n.get("caption").asText()));
+                } else {
+                    throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings or of "
+                            + "{\"caption\", \"positive\"} objects, found " + n);
+                }
+            }
             kept.add(r);
-            negatives.add(mine);
+            twins.add(mine);
         }
         if (kept.isEmpty()) {
             throw new UserInputException("no record in " + manifest.file() + " has a non-empty \"" + KEY
@@ -108,24 +113,48 @@ public final class CompositionalEvaluator {
                     + KEY + "\": [\"...\"]}");
         }
         List<String> texts = new ArrayList<>();
-        for (int r = 0; r < kept.size(); r++) {
-            texts.add(kept.get(r).caption());
-            texts.addAll(negatives.get(r));
+        for (List<Twin> mine : twins) {
+            for (Twin tw : mine) {
+                texts.add(tw.positive());
+                texts.add(tw.negative());
+            }
         }
         BatchEmbedder embedder = new BatchEmbedder(model, progress);
         float[][] imageEmb = embedder.images(manifest, kept); // (R, D)
-        float[][] textEmb = embedder.texts(texts, "embedding captions and negatives"); // (R + negatives, D)
-        float[] positive = new float[kept.size()];
+        float[][] textEmb = embedder.texts(texts, "embedding captions and negatives"); // (2 x pairs, D)
+        float[][] positiveSims = new float[kept.size()][];
         float[][] negativeSims = new float[kept.size()][];
         int t = 0;
         for (int r = 0; r < kept.size(); r++) {
-            positive[r] = dot(imageEmb[r], textEmb[t++]);
-            negativeSims[r] = new float[negatives.get(r).size()];
-            for (int k = 0; k < negativeSims[r].length; k++) {
-                negativeSims[r][k] = dot(imageEmb[r], textEmb[t++]);
+            int k = twins.get(r).size();
+            positiveSims[r] = new float[k];
+            negativeSims[r] = new float[k];
+            for (int i = 0; i < k; i++) {
+                positiveSims[r][i] = dot(imageEmb[r], textEmb[t++]);
+                negativeSims[r][i] = dot(imageEmb[r], textEmb[t++]);
             }
         }
-        return score(positive, negativeSims, manifest.size() - kept.size());
+        return scorePairs(positiveSims, negativeSims, manifest.size() - kept.size());
+    }
+
+    /** Counting when each negative has its own true twin: {@code positive[r][k]} against {@code negative[r][k]}. */
+    public static Result scorePairs(float[][] positive, float[][] negative, int skipped) {
+        int pairs = 0;
+        int won = 0;
+        int allBeaten = 0;
+        for (int r = 0; r < positive.length; r++) {
+            int mine = 0;
+            for (int k = 0; k < negative[r].length; k++) {
+                mine += positive[r][k] > negative[r][k] ? 1 : 0; // false for ties and NaN
+            }
+            pairs += negative[r].length;
+            won += mine;
+            allBeaten += mine == negative[r].length ? 1 : 0;
+        }
+        if (pairs == 0) {
+            throw new IllegalArgumentException("no pairs to score");
+        }
+        return new Result((double) won / pairs, (double) allBeaten / positive.length, pairs, positive.length, skipped);
     }
 
     private static float dot(float[] a, float[] b) {
