@@ -41,9 +41,8 @@ final class ClassifyCommand implements Callable<Integer> {
             description = "Labels to show per image, best first (default: ${DEFAULT-VALUE}, at most the number of labels).")
     int topK;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files to classify.")
     List<Path> images;
@@ -83,7 +82,7 @@ final class ClassifyCommand implements Callable<Integer> {
                     o.put("score", ls.score());
                 });
             }
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.compact(root));
             } else {
                 for (var row : rows) {

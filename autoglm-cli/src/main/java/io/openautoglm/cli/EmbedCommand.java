@@ -36,9 +36,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--no-normalize", description = "Keep raw projections instead of unit-length vectors (default: normalized).")
     boolean noNormalize;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -64,7 +63,7 @@ final class EmbedCommand implements Callable<Integer> {
             for (int i = 0; i < images.size(); i++) {
                 items.add(item("image", images.get(i).toString(), imageEmbeds[i]));
             }
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.compact(root));
             } else {
                 printTable(out, root);

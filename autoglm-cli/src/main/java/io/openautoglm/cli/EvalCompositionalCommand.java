@@ -24,9 +24,8 @@ final class EvalCompositionalCommand implements Callable<Integer> {
             description = "JSONL manifest: {\"image\": \"a.png\", \"caption\": \"...\", \"hard_negatives\": [\"...\"]} per line.")
     Path manifest;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -37,7 +36,7 @@ final class EvalCompositionalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
             CompositionalEvaluator.Result r = new CompositionalEvaluator(m, spec.commandLine().getErr()).evaluate(data);
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {
                 out.printf("compositional: %d pairs from %d records, %d records without hard_negatives skipped, model %s%n",

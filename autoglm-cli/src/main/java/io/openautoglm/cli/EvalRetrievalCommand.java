@@ -30,9 +30,8 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             description = "Query with each record's \"caption\" only, not its other \"captions\" (default: all captions).")
     boolean firstCaptionOnly;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -43,7 +42,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
             RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr()).evaluate(data, firstCaptionOnly);
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {
                 out.printf("retrieval: %d images, %d captions, model %s%n", r.n(), r.captions(), m.name());

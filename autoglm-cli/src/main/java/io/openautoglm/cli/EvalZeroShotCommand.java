@@ -48,9 +48,8 @@ final class EvalZeroShotCommand implements Callable<Integer> {
             description = "Also write the confusion matrix (rows true, columns predicted) to this CSV file (default: none).")
     Path confusionCsv;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -71,7 +70,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
             if (confusionCsv != null) {
                 AtomicFiles.writeString(confusionCsv, r.confusionCsv());
             }
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {
                 out.printf("zero-shot: %d images, %d labels, %d records without \"%s\" skipped, model %s%n",

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,9 +23,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "Model folder (ours, Hugging Face CLIPModel, or OpenAI/open_clip).")
     Path dir;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -46,7 +46,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             root.put("logit_scale", m.logitScale());
             root.set("provenance", m.provenance());
-            if (format == OutputFormat.json) {
+            if (format.json()) {
                 out.println(Json.pretty(root));
             } else {
                 ClipConfig c = m.config();

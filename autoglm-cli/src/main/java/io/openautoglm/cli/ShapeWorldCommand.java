@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -55,9 +56,8 @@ final class ShapeWorldCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace a previous dataset in DIR (default: refuse a non-empty DIR).")
     boolean overwrite;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOption format;
 
     @Spec
     CommandSpec spec;
@@ -72,7 +72,7 @@ final class ShapeWorldCommand implements Callable<Integer> {
             err.flush();
         });
         PrintWriter o = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
+        if (format.json()) {
             ObjectNode root = Json.object();
             root.put("out", s.dir().toString());
             root.put("images", s.images());

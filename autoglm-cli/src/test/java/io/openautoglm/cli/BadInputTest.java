@@ -15,32 +15,22 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLineError(CliRunner r, String... fragments) {
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(AutoglmCli.EXIT_USER_ERROR);
-        assertThat(r.errLines()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).startsWith("autoglm: error: ");
-        for (String f : fragments) {
-            assertThat(r.err()).contains(f);
-        }
-        assertThat(r.out()).isEmpty();
-    }
-
     @Test
     void missingModelDirectory() {
-        assertOneLineError(CliRunner.run("embed", "--model", tmp.resolve("nope").toString(), "--text", "x"),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", tmp.resolve("nope").toString(), "--text", "x"),
                 "does not exist", "nope");
     }
 
     @Test
     void folderOfAnotherLayout() throws Exception {
         Files.writeString(tmp.resolve("config.json"), "{\"model_type\": \"bert\"}");
-        assertOneLineError(CliRunner.run("embed", "--model", tmp.toString(), "--text", "x"),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", tmp.toString(), "--text", "x"),
                 "not a CLIP config", "Hugging Face CLIPModel folder");
     }
 
     @Test
     void emptyFolderNamesTheLayoutsWeRead() {
-        assertOneLineError(CliRunner.run("inspect", tmp.toString()),
+        CliRunner.assertOneLineError(CliRunner.run("inspect", tmp.toString()),
                 "not a model directory we can read", "open_clip_config.json");
     }
 
@@ -49,7 +39,7 @@ class BadInputTest {
         Path dir = copyOf(CliFixture.HF);
         byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
         Files.write(dir.resolve("model.safetensors"), Arrays.copyOf(weights, weights.length / 2));
-        assertOneLineError(CliRunner.run("embed", "--model", dir.toString(), "--text", "x"),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", dir.toString(), "--text", "x"),
                 "model.safetensors", "truncated");
     }
 
@@ -58,7 +48,7 @@ class BadInputTest {
         Path dir = copyOf(CliFixture.HF);
         String config = Files.readString(dir.resolve("config.json")).replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 3");
         Files.writeString(dir.resolve("config.json"), config);
-        assertOneLineError(CliRunner.run("inspect", dir.toString()), "missing", "layers.2");
+        CliRunner.assertOneLineError(CliRunner.run("inspect", dir.toString()), "missing", "layers.2");
     }
 
     @Test
@@ -66,7 +56,7 @@ class BadInputTest {
         byte[] png = Files.readAllBytes(CliFixture.PIC0);
         Path bad = tmp.resolve("broken.png");
         Files.write(bad, Arrays.copyOf(png, png.length / 2));
-        assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", bad.toString()),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", bad.toString()),
                 "broken.png");
     }
 
@@ -74,7 +64,7 @@ class BadInputTest {
     void textFileNamedLikeAnImage() throws Exception {
         Path bad = tmp.resolve("notes.jpg");
         Files.writeString(bad, "hello, not a picture");
-        assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,b", bad.toString()),
+        CliRunner.assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,b", bad.toString()),
                 "notes.jpg");
     }
 
@@ -84,32 +74,32 @@ class BadInputTest {
         Path huge = tmp.resolve("huge.png");
         BufferedImage img = new BufferedImage(10_000, 9_000, BufferedImage.TYPE_BYTE_BINARY);
         ImageIO.write(img, "png", huge.toFile());
-        assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", huge.toString()),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", huge.toString()),
                 "huge.png", "10000");
     }
 
     @Test
     void missingImageFile() {
-        assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", tmp.resolve("gone.png").toString()),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--image", tmp.resolve("gone.png").toString()),
                 "gone.png");
     }
 
     @Test
     void nothingToEmbed() {
-        assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString()), "--text", "--image");
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString()), "--text", "--image");
     }
 
     @Test
     void badLabelsAndTemplates() {
-        assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,a",
+        CliRunner.assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,a",
                 CliFixture.PIC0.toString()), "duplicates");
-        assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,b",
+        CliRunner.assertOneLineError(CliRunner.run("classify", "--model", CliFixture.HF.toString(), "--labels", "a,b",
                 "--template", "no placeholder", CliFixture.PIC0.toString()), "{}");
     }
 
     @Test
     void zeroBatchSize() {
-        assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--text", "x", "--batch-size", "0"),
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", CliFixture.HF.toString(), "--text", "x", "--batch-size", "0"),
                 "batch size");
     }
 

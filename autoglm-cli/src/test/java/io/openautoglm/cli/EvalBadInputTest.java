@@ -12,38 +12,28 @@ class EvalBadInputTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneLineError(CliRunner r, String... fragments) {
-        assertThat(r.exitCode()).as(r.err()).isEqualTo(AutoglmCli.EXIT_USER_ERROR);
-        assertThat(r.errLines()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).startsWith("autoglm: error: ");
-        for (String f : fragments) {
-            assertThat(r.err()).contains(f);
-        }
-        assertThat(r.out()).isEmpty();
-    }
-
     private CliRunner retrieval(Path manifest) {
         return CliRunner.run("eval", "retrieval", "--model", CliFixture.HF.toString(), "--manifest", manifest.toString());
     }
 
     @Test
     void missingManifest() {
-        assertOneLineError(retrieval(tmp.resolve("nope.jsonl")), "nope.jsonl", "does not exist");
+        CliRunner.assertOneLineError(retrieval(tmp.resolve("nope.jsonl")), "nope.jsonl", "does not exist");
     }
 
     @Test
     void malformedJsonLineNamesTheLine() throws Exception {
         Path m = EvalCommandTest.manifest(tmp);
         Files.writeString(m, Files.readString(m) + "{\"image\": \"x.png\", \"caption\": \n");
-        assertOneLineError(retrieval(m), "data.jsonl:7", "not valid JSON");
+        CliRunner.assertOneLineError(retrieval(m), "data.jsonl:7", "not valid JSON");
     }
 
     @Test
     void missingImageFileNamesTheLine() throws Exception {
         Path m = EvalCommandTest.manifest(tmp);
         Files.writeString(m, Files.readString(m) + "{\"image\": \"gone.png\", \"caption\": \"w1\", \"label\": \"w10\"}\n");
-        assertOneLineError(retrieval(m), "data.jsonl:7", "gone.png", "not found");
-        assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest", m.toString(),
+        CliRunner.assertOneLineError(retrieval(m), "data.jsonl:7", "gone.png", "not found");
+        CliRunner.assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest", m.toString(),
                 "--label-key", "label"), "data.jsonl:7", "gone.png");
     }
 
@@ -53,12 +43,12 @@ class EvalBadInputTest {
         Files.writeString(bad, "not a picture");
         Path m = tmp.resolve("m.jsonl");
         Files.writeString(m, "\n{\"image\": \"bad.png\", \"caption\": \"w1\"}\n");
-        assertOneLineError(retrieval(m), "m.jsonl:2", "bad.png");
+        CliRunner.assertOneLineError(retrieval(m), "m.jsonl:2", "bad.png");
     }
 
     @Test
     void labelKeyThatNoRecordHas() throws Exception {
-        assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
+        CliRunner.assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
                 EvalCommandTest.manifest(tmp).toString(), "--label-key", "species"), "\"species\"", "--label-key");
     }
 
@@ -72,14 +62,14 @@ class EvalBadInputTest {
 
     @Test
     void recordLabelOutsideGivenLabelsNamesLineAndLabel() throws Exception {
-        assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
+        CliRunner.assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
                 EvalCommandTest.manifest(tmp).toString(), "--label-key", "label", "--labels", "w10,w11"),
                 "data.jsonl:4", "\"w12\"", "--labels");
     }
 
     @Test
     void templateWithoutPlaceholder() throws Exception {
-        assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
+        CliRunner.assertOneLineError(CliRunner.run("eval", "zero-shot", "--model", CliFixture.HF.toString(), "--manifest",
                 EvalCommandTest.manifest(tmp).toString(), "--label-key", "label", "--template", "a photo"), "{}");
     }
 
@@ -87,7 +77,7 @@ class EvalBadInputTest {
     void compositionalWithoutHardNegatives() throws Exception {
         Path m = tmp.resolve("m.jsonl");
         Files.writeString(m, "{\"image\": \"a.png\", \"caption\": \"w1\"}\n");
-        assertOneLineError(CliRunner.run("eval", "compositional", "--model", CliFixture.HF.toString(), "--manifest", m.toString()),
+        CliRunner.assertOneLineError(CliRunner.run("eval", "compositional", "--model", CliFixture.HF.toString(), "--manifest", m.toString()),
                 "hard_negatives");
     }
 
@@ -95,6 +85,6 @@ class EvalBadInputTest {
     void imageWithoutCaptionInRetrieval() throws Exception {
         Path m = tmp.resolve("m.jsonl");
         Files.writeString(m, "{\"image\": \"" + CliFixture.PIC0.toString().replace("\\", "/") + "\", \"label\": \"x\"}\n");
-        assertOneLineError(retrieval(m), "m.jsonl:1", "no \"caption\"");
+        CliRunner.assertOneLineError(retrieval(m), "m.jsonl:1", "no \"caption\"");
     }
 }

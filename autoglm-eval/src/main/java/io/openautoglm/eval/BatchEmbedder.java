@@ -1,5 +1,7 @@
 package io.openautoglm.eval;
 
+import io.openautoglm.core.io.Progress;
+
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;

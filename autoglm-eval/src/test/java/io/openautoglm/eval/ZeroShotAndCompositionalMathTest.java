@@ -64,14 +64,14 @@ class ZeroShotAndCompositionalMathTest {
     void progressIsQuietAtFirstThenPrintsPlainLinesEveryFewSeconds() {
         long[] now = {0};
         var sink = new java.io.StringWriter();
-        var p = new Progress(new java.io.PrintWriter(sink), "embedding images", 100, false, () -> now[0]);
+        var p = new io.openautoglm.core.io.Progress(new java.io.PrintWriter(sink), "embedding images", 100, false, () -> now[0], 0);
         p.advance(10);
         assertThat(sink.toString()).isEmpty();
         now[0] = 3_000_000_000L;
         p.advance(20);
         now[0] = 4_000_000_000L;
         p.advance(10);
-        assertThat(sink.toString()).isEqualTo("embedding images: 30/100 (10.0/s, ETA 7s)\n");
+        assertThat(sink.toString()).isEqualTo("embedding images: 30/100 (10.0/s, ETA 0:07)\n");
         now[0] = 9_000_000_000L;
         p.advance(60);
         assertThat(sink.toString().lines()).hasSize(2).last().asString().startsWith("embedding images: 100/100");

@@ -1,86 +1,104 @@
 package io.openautoglm.core.io;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
- * A progress line for long work on stderr: count, rate, ETA and a caller's status. On a terminal
- * it redraws one line; elsewhere (CI logs, pipes) it prints a plain line every few seconds.
+ * A progress line on stderr for long runs: count, rate, ETA and a caller's status (the training
+ * loss). Silent for the first two seconds,
+ * so quick runs (and tests) print nothing. On a terminal the line is redrawn in place with
+ * {@code \r}; otherwise (a log file, a CI job) a plain line is written every few seconds, because
+ * carriage returns turn logs into one unreadable line.
  */
 public final class Progress {
-    private static final long REDRAW_NANOS = 200_000_000L;
-    private static final long LOG_NANOS = 5_000_000_000L;
+    static final long QUIET_NANOS = 2_000_000_000L;
+    static final long TERMINAL_EVERY_NANOS = 200_000_000L;
+    static final long PLAIN_EVERY_NANOS = 5_000_000_000L;
 
-    private final PrintStream out;
-    private final String label;
+    private final PrintWriter err;
+    private final String what;
     private final long total;
-    private final String unit;
     private final boolean terminal;
-    private final long start = System.nanoTime();
+    private final LongSupplier clock;
+    private final long start;
     private final long startCount;
-    private long lastDraw;
-    private boolean drew;
+    private long done;
+    private String status = "";
+    private long lastPrint;
+    private boolean printed;
 
-    /** @param startCount where the count starts (a resumed run), so rates count only this run's work */
-    public Progress(PrintStream out, String label, long total, String unit, long startCount) {
-        this.out = out;
-        this.label = label;
+    /** @param startCount items already done before this run (a resumed one): rates count only new work */
+    public Progress(PrintWriter err, String what, long total, boolean terminal, LongSupplier clock, long startCount) {
+        this.err = err;
+        this.what = what;
         this.total = total;
-        this.unit = unit;
+        this.terminal = terminal;
+        this.clock = clock;
+        this.start = clock.getAsLong();
         this.startCount = startCount;
-        this.terminal = System.console() != null;
+        this.done = startCount;
     }
 
-    public Progress(PrintStream out, String label, long total, String unit) {
-        this(out, label, total, unit, 0);
+    /** Progress on {@code err} (null for none), redrawn in place when the JVM has a console. */
+    public static Progress start(PrintWriter err, String what, long total) {
+        return start(err, what, total, 0);
     }
 
-    /** Reports {@code done} of {@code total}; draws only when enough time has passed. */
-    public void update(long done, String status) {
-        long now = System.nanoTime();
-        long interval = terminal ? REDRAW_NANOS : LOG_NANOS;
-        if (done < total && now - lastDraw < interval) {
+    public static Progress start(PrintWriter err, String what, long total, long startCount) {
+        return new Progress(err, what, total, System.console() != null, System::nanoTime, startCount);
+    }
+
+    /** Sets the count and a short status shown after the rate, and prints a line if it is time to. */
+    public void set(long doneSoFar, String newStatus) {
+        status = newStatus == null ? "" : newStatus;
+        advance(doneSoFar - done);
+    }
+
+    /** Records {@code n} more items done and prints a line if it is time to. */
+    public void advance(long n) {
+        done += n;
+        if (err == null) {
             return;
         }
-        lastDraw = now;
-        draw(done, status, now);
+        long now = clock.getAsLong();
+        if (now - start < QUIET_NANOS || (printed && now - lastPrint < (terminal ? TERMINAL_EVERY_NANOS : PLAIN_EVERY_NANOS))) {
+            return;
+        }
+        lastPrint = now;
+        printed = true;
+        if (terminal) {
+            err.print("\r" + line(now) + "   ");
+        } else {
+            err.println(line(now));
+        }
+        err.flush();
     }
 
-    /** Draws the final state and ends the line. */
-    public void finish(long done, String status) {
-        draw(done, status, System.nanoTime());
-        if (terminal && drew) {
-            out.println();
+    /** Ends the line if one was drawn in place; prints nothing for a run that stayed quick. */
+    public void finish() {
+        if (err != null && printed) {
+            if (terminal) {
+                err.print("\r" + line(clock.getAsLong()) + "   \n");
+            } else {
+                err.println(line(clock.getAsLong()));
+            }
+            err.flush();
         }
     }
 
-    private void draw(long done, String status, long now) {
+    String line(long now) {
         double seconds = Math.max(1e-9, (now - start) / 1e9);
         double rate = (done - startCount) / seconds;
-        String eta = rate > 0 && done < total ? formatSeconds((total - done) / rate) : "0:00";
-        int pct = total == 0 ? 100 : (int) (100 * done / total);
-        String bar = terminal ? bar(pct) + " " : "";
-        String line = String.format(Locale.ROOT, "%s %s%d/%d %s (%d%%) %.1f %s/s ETA %s%s", label, bar, done, total, unit, pct,
-                rate, unit, eta, status == null || status.isEmpty() ? "" : "  " + status);
-        if (terminal) {
-            out.print("\r" + line + "\u001b[K");
-            out.flush();
-        } else {
-            out.println(line);
-        }
-        drew = true;
+        String eta = rate > 0 && done < total ? ", ETA " + formatSeconds((total - done) / rate) : "";
+        return String.format(Locale.ROOT, "%s: %d/%d (%.1f/s%s)%s", what, done, total, rate, eta,
+                status.isEmpty() ? "" : "  " + status);
     }
 
-    private static String bar(int pct) {
-        int filled = pct / 5;
-        return "[" + "=".repeat(filled) + (filled < 20 ? ">" : "") + " ".repeat(Math.max(0, 19 - filled)) + "]";
-    }
-
+    /** 75 -> "1:15", 3725 -> "1:02:05". */
     public static String formatSeconds(double s) {
-        long total = Math.round(s);
-        long h = total / 3600;
-        long m = (total % 3600) / 60;
-        long sec = total % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec) : String.format(Locale.ROOT, "%d:%02d", m, sec);
+        long t = Math.round(s);
+        return t >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", t / 3600, (t % 3600) / 60, t % 60)
+                : String.format(Locale.ROOT, "%d:%02d", t / 60, t % 60);
     }
 }

@@ -89,6 +89,26 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** Drops the accumulated gradients without updating (a skipped step). */
+    public void zeroGradients(NDManager scope) {
+        for (Parameter p : params.values()) {
+            NDArray g = gradient(p, scope);
+            g.muli(0); // also clears inf and NaN, which g - g would not
+        }
+    }
+
+    /** Names of the parameters whose gradient holds an inf or NaN, for the divergence report. */
+    public java.util.List<String> nonFiniteGradients(NDManager scope) {
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        params.forEach((name, p) -> {
+            float s = gradient(p, scope).abs().sum().getFloat();
+            if (!Float.isFinite(s)) {
+                bad.add(name);
+            }
+        });
+        return bad;
+    }
+
     private static NDArray gradient(Parameter p, NDManager scope) {
         return scoped(p.getArray().getGradient(), scope);
     }

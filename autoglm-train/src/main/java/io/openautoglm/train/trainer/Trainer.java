@@ -34,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -49,9 +50,13 @@ public final class Trainer {
     static final float MAX_LOGIT_SCALE = (float) Math.log(100);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final int MAX_CONSECUTIVE_SKIPS = 5;
+
     private final TrainConfig config;
     private final Validator validator;
     private final PrintStream log;
+    private int skippedSteps;
+    private int consecutiveSkips;
 
     public Trainer(TrainConfig config, Validator validator, PrintStream log) {
         this.config = config;
@@ -130,7 +135,7 @@ public final class Trainer {
             throws IOException {
         TrainConfig.Optim o = config.optim();
         LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), Math.min(o.warmupSteps(), o.steps()), o.steps(), o.minLrRatio());
-        Progress progress = new Progress(log, "train", o.steps(), "steps", startStep);
+        Progress progress = Progress.start(new java.io.PrintWriter(log, true), "train steps", o.steps(), startStep);
         Map<String, Double> lastMetrics = Map.of();
         double lastLoss = Double.NaN;
         double lossSinceLog = 0;
@@ -158,7 +163,7 @@ public final class Trainer {
                     lossSinceLog = 0;
                     stepsSinceLog = 0;
                 }
-                progress.update(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats[0], lr));
+                progress.set(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats[0], lr));
                 boolean last = done == o.steps();
                 boolean evalNow = val != null && validator != null
                         && (last || (config.run().evalEvery() > 0 && done % config.run().evalEvery() == 0));
@@ -190,11 +195,13 @@ public final class Trainer {
                     }
                 }
                 if (pause) {
-                    progress.finish(done, "paused; continue with --resume");
+                    progress.set(done, "paused; continue with --resume");
+                    progress.finish();
                     return new Result(null, done, lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null);
                 }
             }
-            progress.finish(o.steps(), String.format(Locale.ROOT, "loss %.4f", lastLoss));
+            progress.set(o.steps(), String.format(Locale.ROOT, "loss %.4f", lastLoss));
+            progress.finish();
             Path modelDir = out.resolve("model");
             model.save(modelDir, provenance(o.steps(), lastLoss, lastMetrics, trainManifest, configYaml));
             metrics.plot(out.resolve("training.png"));
@@ -225,6 +232,11 @@ public final class Trainer {
             }
             JniUtils.setGradMode(false); // updates must not be recorded, whichever thread started the engine
             double norm = optimizer.gradientNorm(scope);
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                skipNonFinite(step, loss, norm, optimizer, scope);
+                return new double[] {loss, norm, net.namedParameters().get("logit_scale").getArray().getFloat()};
+            }
+            consecutiveSkips = 0;
             double clip = config.optim().gradClip();
             double scale = clip > 0 && norm > clip ? clip / norm : 1.0;
             optimizer.step(lr, scale, scope);
@@ -235,6 +247,23 @@ public final class Trainer {
                 current = MAX_LOGIT_SCALE;
             }
             return new double[] {loss, norm, current};
+        }
+    }
+
+    /**
+     * A batch that produced an inf or NaN loss or gradient is dropped rather than poisoning the
+     * weights (the moments would carry the NaN forever); a run that keeps doing so has diverged.
+     */
+    private void skipNonFinite(long step, double loss, double norm, AdamW optimizer, NDManager scope) {
+        List<String> bad = optimizer.nonFiniteGradients(scope);
+        optimizer.zeroGradients(scope);
+        skippedSteps++;
+        consecutiveSkips++;
+        log.printf(Locale.ROOT, "%nstep %d: non-finite loss (%s) or gradient norm (%s)%s; update skipped (%d so far)%n",
+                step + 1, loss, norm, bad.isEmpty() ? "" : " in " + bad.subList(0, Math.min(5, bad.size())), skippedSteps);
+        if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+            throw new IllegalStateException("training diverged: " + consecutiveSkips
+                    + " steps in a row gave non-finite losses or gradients; lower optim.lr or raise optim.warmup_steps");
         }
     }
 
