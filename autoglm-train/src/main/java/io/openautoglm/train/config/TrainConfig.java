@@ -20,8 +20,9 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
-            boolean valFirstCaptionOnly) {
+            boolean valFirstCaptionOnly, String captionSampling) {
         public Data {
+            Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first"));
             zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
             Checks.notBlank("data.train", train);
             Checks.oneOf("data.on_bad_record", onBadRecord, List.of("fail", "skip"));

@@ -28,6 +28,7 @@ public final class BatchLoader implements AutoCloseable {
     private final ImageLoader imageLoader;
     private final RandomResizedCrop crop; // null: no augmentation
     private final int batchSize;
+    private final boolean firstCaptionOnly;
     private final long seed;
     private final int prefetch;
     private final ExecutorService workers;
@@ -35,7 +36,8 @@ public final class BatchLoader implements AutoCloseable {
     private final Map<Long, int[]> shuffles = new HashMap<>();
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
-            RandomResizedCrop crop, int batchSize, long seed, int threads, int prefetch) {
+            RandomResizedCrop crop, int batchSize, boolean firstCaptionOnly, long seed, int threads, int prefetch) {
+        this.firstCaptionOnly = firstCaptionOnly;
         this.dataset = dataset;
         this.processor = processor;
         this.tokenizer = tokenizer;
@@ -89,7 +91,8 @@ public final class BatchLoader implements AutoCloseable {
             long position = k * batchSize + b;
             TrainingExample ex = dataset.get(exampleAt(position));
             SplittableRandom random = new SplittableRandom(mix(seed, position));
-            String caption = ex.captions().get(random.nextInt(ex.captions().size()));
+            int choice = random.nextInt(ex.captions().size()); // drawn either way, so crops match across settings
+            String caption = ex.captions().get(firstCaptionOnly ? 0 : choice);
             RgbImage image = imageLoader.load(ex.image());
             if (crop != null) {
                 image = crop.apply(image, random);
