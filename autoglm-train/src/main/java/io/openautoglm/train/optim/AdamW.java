@@ -93,7 +93,7 @@ public final class AdamW implements AutoCloseable {
     public void zeroGradients(NDManager scope) {
         for (Parameter p : params.values()) {
             NDArray g = gradient(p, scope);
-            g.muli(0); // also clears inf and NaN, which g - g would not
+            g.set(new float[Math.toIntExact(g.size())]); // a copy of zeros: g * 0 and g - g keep NaN
         }
     }
 
