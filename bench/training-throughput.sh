@@ -43,6 +43,7 @@ JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.py
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "torch:   $("$PY" -c 'import torch, sys; print(torch.__version__, "(python", sys.version.split()[0] + ")")' 2>/dev/null)"
   echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-core autoglm-train autoglm-cli bench || echo '+dirty')"
+  awk '$1 > 0.5 {print "WARNING: host busy before the start (1-min load " $1 "): the figures below are contended"}' /proc/loadavg
 } > "$TMP/header.txt"
 cat "$TMP/header.txt"
 
@@ -59,9 +60,12 @@ if [[ $TRAINER == 1 ]]; then
     ./autoglm data shapeworld --out "$TMP/data" --count 2000 --seed 3 > /dev/null
   /usr/bin/time -f '%M' -o "$TMP/trainer.rss" env AUTOGLM_JAVA_OPTS="-Dai.djl.pytorch.num_threads=$THREADS -Dai.djl.pytorch.num_interop_threads=1" \
     ./autoglm train --train "$TMP/data/train.jsonl" --out "$TMP/run" --steps 60 --batch-size 128 --set run.log_every=1 \
-    2>&1 | tr '\r' '\n' | grep -E '^(training on|model:)' || true
-  cp "$TMP/run/metrics.jsonl" "$TMP/trainer-metrics.jsonl"
+    2>&1 | tr '\r' '\n' > "$TMP/trainer.log" || true
+  grep -E '^(training on|model)' "$TMP/trainer.log" || tail -5 "$TMP/trainer.log"
+  [[ -f $TMP/run/metrics.jsonl ]] && cp "$TMP/run/metrics.jsonl" "$TMP/trainer-metrics.jsonl"
 fi
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg); busiest other processes now:" > "$TMP/after.txt"
+ps -eo pcpu,etime,comm,args --sort=-pcpu | awk 'NR > 1 && $1 > 20 {print "  " substr($0, 1, 110)}' | grep -v -E 'ps -eo|awk' | head -3 >> "$TMP/after.txt" || true
 
 "$PY" - "$TMP" "$OUT" <<'PYEOF'
 import json, sys, os, datetime
@@ -111,11 +115,14 @@ lines.append("")
 lines.append("peak RSS (MB): java %.0f (VmHWM, includes the JVM), torch %.0f (ru_maxrss)" % (j["peak_rss_mb"], t["peak_rss_mb"]))
 trainer = None
 mpath = os.path.join(tmp, "trainer-metrics.jsonl")
+later = []
 if os.path.exists(mpath):
     rows = [json.loads(l) for l in open(mpath) if l.strip()]
     rows = [r for r in rows if "time" in r]
     ts = {r["step"]: datetime.datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp() for r in rows}
-    first, last = 10, max(ts)
+    later = sorted(s for s in ts if s >= 10) or sorted(ts)
+if os.path.exists(mpath) and len(later) >= 2:
+    first, last = later[0], later[-1]
     sps = (last - first) * 128 / (ts[last] - ts[first])
     rss = float(open(os.path.join(tmp, "trainer.rss")).read().split()[-1]) / 1024
     trainer = {"batch": 128, "steps_timed": [first, last], "samples_per_s": sps, "ms_per_step": 1000 * 128 / sps,
@@ -126,6 +133,8 @@ if os.path.exists(mpath):
                  % (first, last, sps, 1000 * 128 / sps))
     lines.append("%.2fx the step-only java figure, %.2fx the torch peer (which loads no data); peak RSS %.0f MB"
                  % (sps / pj[128]["samples_per_s"], sps / pt[128]["samples_per_s"], rss) if 128 in pj else "")
+lines.append("")
+lines.extend(open(os.path.join(tmp, "after.txt")).read().rstrip().splitlines())
 lines.append("")
 lines.append("ratio = java / torch samples/s (> 1: java faster). Peer: openai/CLIP-style modules (nn.MultiheadAttention, fused"
              " q/k/v projection); java: separate q/k/v projections as Hugging Face. Same shapes, loss, decay groups, clipping.")
