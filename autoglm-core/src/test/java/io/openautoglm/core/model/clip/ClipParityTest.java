@@ -28,6 +28,8 @@ class ClipParityTest {
             int t = model.config().text().contextLength();
             float[][] images = model.embedPixels(ParityFixture.flat("pixel_values"), expectedImages.length, false);
             float[][] texts = model.embedTokenIds(ParityFixture.inputIds(), expectedTexts.length, t, false);
+            System.out.printf("parity %s: max |image embed diff| %.2e, max |text embed diff| %.2e%n",
+                    dir.getFileName(), maxAbsDiff(images, expectedImages), maxAbsDiff(texts, expectedTexts));
             assertThat(maxAbsDiff(images, expectedImages)).isLessThanOrEqualTo(tol);
             assertThat(maxAbsDiff(texts, expectedTexts)).isLessThanOrEqualTo(tol);
 
@@ -59,6 +61,7 @@ class ClipParityTest {
         try (MultimodalModel model = MultimodalModel.load(dir)) {
             float[][] ours = model.embedImageFiles(ParityFixture.imageFiles(), EmbedOptions.defaults().withNormalize(false));
             for (int i = 0; i < expected.length; i++) {
+                System.out.printf("parity %s: PNG %d -> embedding cosine %.6f%n", dir.getFileName(), i, cosine(ours[i], expected[i]));
                 assertThat(cosine(ours[i], expected[i])).as("image %d", i).isGreaterThanOrEqualTo(0.999);
             }
         }
