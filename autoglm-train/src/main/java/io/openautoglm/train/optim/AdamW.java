@@ -85,16 +85,24 @@ public final class AdamW implements AutoCloseable {
                 p.muli((float) (1 - lr * weightDecay));
             }
             p.subi(update);
-            g.subi(g); // PyTorch accumulates into .grad: clear it for the next step
+            clear(g); // PyTorch accumulates into .grad: clear it for the next step
         }
     }
 
     /** Drops the accumulated gradients without updating (a skipped step). */
     public void zeroGradients(NDManager scope) {
         for (Parameter p : params.values()) {
-            NDArray g = gradient(p, scope);
-            g.set(new float[Math.toIntExact(g.size())]); // a copy of zeros: g * 0 and g - g keep NaN
+            clear(gradient(p, scope));
         }
+    }
+
+    /**
+     * Writes zeros in place. Not {@code g * 0} or {@code g - g} (NaN stays NaN), and not
+     * {@code g.set(float[])}: DJL makes the tensor use a direct buffer owned by this handle, which
+     * would be freed under the parameter's gradient once the handle is gone.
+     */
+    static void clear(NDArray g) {
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
     }
 
     /** Names of the parameters whose gradient holds an inf or NaN, for the divergence report. */
