@@ -47,14 +47,18 @@ public final class MultimodalModel implements AutoCloseable {
     private final ImageLoader imageLoader;
     private final String name;
     private final CheckpointLayout layout;
-    private final Path tokenizerFile;
+    private final byte[] tokenizerJson; // kept: the file it came from may be gone when we save (pruned checkpoints)
     private final ObjectNode provenance;
 
     private MultimodalModel(NDManager manager, ClipModel network, Path tokenizerFile, PreprocessorConfig preprocessor,
             String name, CheckpointLayout layout, ObjectNode provenance) {
         this.manager = manager;
         this.network = network;
-        this.tokenizerFile = tokenizerFile;
+        try {
+            this.tokenizerJson = Files.readAllBytes(tokenizerFile);
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + tokenizerFile + ": " + e.getMessage(), e);
+        }
         this.tokenizer = new ClipTokenizer(tokenizerFile, network.config().text());
         this.processor = new ClipImageProcessor(preprocessor);
         this.imageLoader = new ImageLoader();
@@ -388,11 +392,7 @@ public final class MultimodalModel implements AutoCloseable {
         prov.put("weights_sha256", Sha256.of(weights));
         AtomicFiles.writeString(dir.resolve(ModelDirectory.CONFIG), JSON.writeValueAsString(config().toJson()));
         AtomicFiles.writeString(dir.resolve(ModelDirectory.PREPROCESSOR), JSON.writeValueAsString(processor.config().toJson()));
-        Path tokenizerTarget = dir.resolve(ModelDirectory.TOKENIZER);
-        if (!Files.exists(tokenizerTarget) || !Files.isSameFile(tokenizerFile, tokenizerTarget)) {
-            byte[] bytes = Files.readAllBytes(tokenizerFile);
-            AtomicFiles.write(tokenizerTarget, out -> out.write(bytes));
-        }
+        AtomicFiles.write(dir.resolve(ModelDirectory.TOKENIZER), out -> out.write(tokenizerJson));
         AtomicFiles.writeString(dir.resolve(ModelDirectory.PROVENANCE), JSON.writeValueAsString(prov));
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
@@ -47,9 +47,15 @@ public final class VisionTransformer extends ParamBlock {
         long b = pixels.getShape().get(0);
         int d = config.width();
         int p = config.patchSize();
-        NDArray patches = Conv2d.conv2d(pixels, value(store, patchEmbedding, pixels, training), null,
-                new Shape(p, p)).singletonOrThrow(); // (B, D, S/P, S/P)
-        patches = patches.reshape(b, d, config.numPatches()).transpose(0, 2, 1); // (B, N, D)
+        // The patch "convolution" has stride = kernel, so it is a matrix product over flattened
+        // patches: the same numbers through the matmul kernels. The convolution's backward was the
+        // prime suspect for the rare non-finite patch-embedding gradients seen in training here.
+        int c = config.numChannels();
+        int g = config.imageSize() / p;
+        NDArray flat = pixels.reshape(b, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
+                .reshape(b, (long) g * g, (long) c * p * p); // (B, N, C*P*P)
+        NDArray kernel = scoped(value(store, patchEmbedding, pixels, training).reshape(d, (long) c * p * p), pixels); // (D, C*P*P)
+        NDArray patches = Linear.linear(flat, kernel).singletonOrThrow(); // (B, N, D)
         NDArray cls = scoped(value(store, classEmbedding, pixels, training).reshape(1, 1, d), pixels).broadcast(b, 1, d); // (B, 1, D)
         NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
         x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
