@@ -82,6 +82,16 @@ class TrainerTest {
         assertThat(lossCurve(split)).containsExactlyElementsOf(lossCurve(whole));
     }
 
+    /** The checkpoint a run resumed from is pruned later; saving must not need its files. */
+    @Test
+    void resumedRunOutlivesTheCheckpointItStartedFrom(@TempDir Path out) throws Exception {
+        TrainConfig config = TinyRuns.config(train, null, out, 5, "run.checkpoint_every=1", "run.keep_last=1");
+        new Trainer(config, null, QUIET).run(false, 2);
+        Trainer.Result result = new Trainer(config, null, QUIET).run(true);
+        assertThat(result.modelDir().resolve("tokenizer.json")).isRegularFile();
+        assertThat(out.resolve("checkpoints/step-00000002")).doesNotExist();
+    }
+
     @Test
     void resumeWithAnotherConfigIsRefused(@TempDir Path out) throws Exception {
         new Trainer(TinyRuns.config(train, null, out, 6), null, QUIET).run(false, 3);

@@ -48,8 +48,7 @@ public final class VisionTransformer extends ParamBlock {
         int d = config.width();
         int p = config.patchSize();
         // The patch "convolution" has stride = kernel, so it is a matrix product over flattened
-        // patches: the same numbers through the matmul kernels. The convolution's backward was the
-        // prime suspect for the rare non-finite patch-embedding gradients seen in training here.
+        // patches: the same numbers (ClipParityTest), one kernel family for the whole tower.
         int c = config.numChannels();
         int g = config.imageSize() / p;
         NDArray flat = pixels.reshape(b, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
