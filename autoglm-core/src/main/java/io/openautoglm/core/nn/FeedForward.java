@@ -26,7 +26,7 @@ public final class FeedForward extends ParamBlock {
 
     private NDArray activate(NDArray h) {
         return switch (activation) {
-            case QUICK_GELU -> h.mul(Activation.sigmoid(h.mul(1.702f))); // CLIP's x * sigmoid(1.702 x)
+            case QUICK_GELU -> h.mul(Activation.sigmoid(h.mul(constant(h, 1.702f)))); // CLIP's x * sigmoid(1.702 x)
             case GELU -> Activation.gelu(h);
         };
     }

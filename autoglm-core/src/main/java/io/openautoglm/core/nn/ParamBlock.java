@@ -71,6 +71,16 @@ public abstract class ParamBlock extends AbstractBlock {
         return derived;
     }
 
+    /**
+     * A scalar owned by the forward pass's manager. Use it instead of {@code x.mul(float)}: DJL
+     * wraps such a number in a tensor over a Java direct buffer and closes it right after the op,
+     * but autograd keeps that tensor for the backward pass, which then reads freed memory (rare,
+     * garbage gradients that depend on when the garbage collector runs).
+     */
+    public static NDArray constant(NDArray like, float value) {
+        return like.getManager().create(value);
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         // Shapes are fixed at construction, so children need no input shapes.

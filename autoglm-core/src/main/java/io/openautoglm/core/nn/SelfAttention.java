@@ -34,7 +34,7 @@ public final class SelfAttention extends ParamBlock {
     public NDArray apply(ParameterStore store, NDArray x, NDArray additiveMask, boolean training) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        NDArray q = splitHeads(query.apply(store, x, training).mul(scale), b, t); // (B, H, T, Dh)
+        NDArray q = splitHeads(query.apply(store, x, training).mul(constant(x, scale)), b, t); // (B, H, T, Dh)
         NDArray k = splitHeads(key.apply(store, x, training), b, t); // (B, H, T, Dh)
         NDArray v = splitHeads(valueProj.apply(store, x, training), b, t); // (B, H, T, Dh)
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, T, T)

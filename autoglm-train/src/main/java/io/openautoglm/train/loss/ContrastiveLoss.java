@@ -2,6 +2,7 @@ package io.openautoglm.train.loss;
 
 import ai.djl.ndarray.NDArray;
 import io.openautoglm.core.model.clip.ClipModel;
+import io.openautoglm.core.nn.ParamBlock;
 
 /**
  * Symmetric InfoNCE with a learned temperature and multi-positive targets: a batch that holds the
@@ -24,7 +25,7 @@ public final class ContrastiveLoss {
                 .mul(logitFactor); // (B, B)
         NDArray imageToText = targets.mul(logits.logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
         NDArray textToImage = targets.mul(logits.transpose().logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
-        return imageToText.add(textToImage).div(2); // ()
+        return imageToText.add(textToImage).mul(ParamBlock.constant(logits, 0.5f)); // ()
     }
 
     /**

@@ -18,6 +18,7 @@ import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.CheckpointLayout;
 import io.openautoglm.core.model.clip.ClipModel;
 import io.openautoglm.core.model.clip.ClipWeights;
+import io.openautoglm.core.nn.ParamBlock;
 import io.openautoglm.core.checkpoint.SafetensorsReader;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
@@ -228,7 +229,7 @@ public final class Trainer {
                     NDArray texts = net.encodeText(store, ids, true); // (B, P)
                     NDArray value = ContrastiveLoss.multiPositive(images, texts, net.logitFactor(store, images, true), targets); // ()
                     loss += value.getFloat() / accum;
-                    gc.backward(accum > 1 ? value.div(accum) : value);
+                    gc.backward(accum > 1 ? value.mul(ParamBlock.constant(value, 1f / accum)) : value);
                 }
             }
             JniUtils.setGradMode(false); // updates must not be recorded, whichever thread started the engine
