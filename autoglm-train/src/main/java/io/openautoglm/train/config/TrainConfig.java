@@ -22,7 +22,7 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
             boolean valFirstCaptionOnly, String captionSampling) {
         public Data {
-            Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first"));
+            Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first", "mixed"));
             zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
             Checks.notBlank("data.train", train);
             Checks.oneOf("data.on_bad_record", onBadRecord, List.of("fail", "skip"));

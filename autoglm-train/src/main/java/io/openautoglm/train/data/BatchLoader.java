@@ -28,7 +28,7 @@ public final class BatchLoader implements AutoCloseable {
     private final ImageLoader imageLoader;
     private final RandomResizedCrop crop; // null: no augmentation
     private final int batchSize;
-    private final boolean firstCaptionOnly;
+    private final String captionSampling;
     private final long seed;
     private final int prefetch;
     private final ExecutorService workers;
@@ -36,8 +36,8 @@ public final class BatchLoader implements AutoCloseable {
     private final Map<Long, int[]> shuffles = new HashMap<>();
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
-            RandomResizedCrop crop, int batchSize, boolean firstCaptionOnly, long seed, int threads, int prefetch) {
-        this.firstCaptionOnly = firstCaptionOnly;
+            RandomResizedCrop crop, int batchSize, String captionSampling, long seed, int threads, int prefetch) {
+        this.captionSampling = captionSampling;
         this.dataset = dataset;
         this.processor = processor;
         this.tokenizer = tokenizer;
@@ -92,7 +92,12 @@ public final class BatchLoader implements AutoCloseable {
             TrainingExample ex = dataset.get(exampleAt(position));
             SplittableRandom random = new SplittableRandom(mix(seed, position));
             int choice = random.nextInt(ex.captions().size()); // drawn either way, so crops match across settings
-            String caption = ex.captions().get(firstCaptionOnly ? 0 : choice);
+            boolean first = switch (captionSampling) {
+                case "first" -> true;
+                case "mixed" -> random.nextBoolean();
+                default -> false;
+            };
+            String caption = ex.captions().get(first ? 0 : choice);
             RgbImage image = imageLoader.load(ex.image());
             if (crop != null) {
                 image = crop.apply(image, random);

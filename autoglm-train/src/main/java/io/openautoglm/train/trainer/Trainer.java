@@ -118,7 +118,7 @@ public final class Trainer {
                     config.optim().eps(), config.optim().weightDecay());
                     BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
-                            config.optim().batchSize(), "first".equals(config.data().captionSampling()), config.seed(),
+                            config.optim().batchSize(), config.data().captionSampling(), config.seed(),
                             config.data().loaderThreads(), config.data().prefetchBatches())) {
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
