@@ -294,27 +294,7 @@ public final class MultimodalModel implements AutoCloseable {
      * @param templates prompts with "{}" where the label goes; empty means "{}" alone
      */
     public List<ZeroShotResult> zeroShot(List<RgbImage> images, List<String> labels, List<String> templates) {
-        if (labels.isEmpty()) {
-            throw new UserInputException("zero-shot needs at least one label");
-        }
-        List<String> prompts = templates.isEmpty() ? List.of("{}") : templates;
-        for (String t : prompts) {
-            if (!t.contains("{}")) {
-                throw new UserInputException("template '" + t + "' has no {} where the label goes");
-            }
-        }
-        float[][] classes = new float[labels.size()][];
-        for (int c = 0; c < labels.size(); c++) {
-            String label = labels.get(c);
-            float[][] e = embedTexts(prompts.stream().map(t -> t.replace("{}", label)).toList());
-            float[] mean = new float[e[0].length];
-            for (float[] row : e) {
-                for (int k = 0; k < mean.length; k++) {
-                    mean[k] += row[k] / e.length;
-                }
-            }
-            classes[c] = normalize(mean);
-        }
+        float[][] classes = labelEmbeddings(labels, templates.isEmpty() ? List.of("{}") : templates);
         float scale = logitScale();
         float[][] imageEmbeds = embedImages(images);
         List<ZeroShotResult> results = new ArrayList<>();
@@ -332,6 +312,40 @@ public final class MultimodalModel implements AutoCloseable {
             results.add(new ZeroShotResult(List.copyOf(scored)));
         }
         return results;
+    }
+
+    /**
+     * One normalized embedding per label: the renormalized mean of the normalized embeddings of
+     * its prompts (CLIP's prompt ensembling). (L labels, P templates) -> (L, D)
+     */
+    public float[][] labelEmbeddings(List<String> labels, List<String> templates) {
+        if (labels.isEmpty()) {
+            throw new UserInputException("zero-shot needs at least one label");
+        }
+        for (String t : templates) {
+            if (!t.contains("{}")) {
+                throw new UserInputException("template '" + t + "' has no {} where the label goes");
+            }
+        }
+        List<String> prompts = new ArrayList<>();
+        for (String label : labels) {
+            for (String t : templates) {
+                prompts.add(t.replace("{}", label));
+            }
+        }
+        float[][] e = embedTexts(prompts); // (L * P, D)
+        int p = templates.size();
+        float[][] out = new float[labels.size()][];
+        for (int c = 0; c < labels.size(); c++) {
+            float[] mean = new float[e[0].length];
+            for (int k = 0; k < p; k++) {
+                for (int d = 0; d < mean.length; d++) {
+                    mean[d] += e[c * p + k][d] / p;
+                }
+            }
+            out[c] = normalize(mean);
+        }
+        return out;
     }
 
     static float dot(float[] a, float[] b) {

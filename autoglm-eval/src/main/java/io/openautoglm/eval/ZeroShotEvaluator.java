@@ -67,46 +67,9 @@ public final class ZeroShotEvaluator {
             truth[i] = c;
         }
         List<String> prompts = templates == null || templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
-        for (String t : prompts) {
-            if (!t.contains("{}")) {
-                throw new UserInputException("template '" + t + "' has no {} where the label goes");
-            }
-        }
-        BatchEmbedder embedder = new BatchEmbedder(model, progress);
-        float[][] classEmb = classEmbeddings(embedder, classes, prompts); // (L, D)
-        float[][] imageEmb = embedder.images(manifest, kept); // (N, D)
+        float[][] classEmb = model.labelEmbeddings(classes, prompts); // (L, D)
+        float[][] imageEmb = new BatchEmbedder(model, progress).images(manifest, kept); // (N, D)
         float[][] scores = MultimodalModel.similarity(imageEmb, classEmb); // (N, L)
         return ZeroShotMetrics.compute(truth, scores, classes, skipped);
-    }
-
-    private static float[][] classEmbeddings(BatchEmbedder embedder, List<String> classes, List<String> prompts) {
-        List<String> texts = new ArrayList<>();
-        for (String c : classes) {
-            for (String t : prompts) {
-                texts.add(t.replace("{}", c));
-            }
-        }
-        float[][] e = embedder.texts(texts, "embedding label prompts"); // (L * P, D)
-        float[][] out = new float[classes.size()][];
-        int p = prompts.size();
-        for (int c = 0; c < classes.size(); c++) {
-            float[] mean = new float[e[0].length];
-            for (int k = 0; k < p; k++) {
-                float[] row = e[c * p + k];
-                for (int d = 0; d < mean.length; d++) {
-                    mean[d] += row[d] / p;
-                }
-            }
-            double norm = 0;
-            for (float v : mean) {
-                norm += (double) v * v;
-            }
-            norm = Math.sqrt(norm);
-            for (int d = 0; d < mean.length; d++) {
-                mean[d] = (float) (mean[d] / norm);
-            }
-            out[c] = mean;
-        }
-        return out;
     }
 }
