@@ -1,10 +1,10 @@
 package io.openautoglm.eval;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
 import java.io.PrintWriter;
@@ -19,7 +19,7 @@ import java.util.List;
  * Records without the key, or with an empty array, are skipped and counted.
  */
 public final class CompositionalEvaluator {
-    public static final String KEY = "hard_negatives";
+    public static final String KEY = HardNegative.KEY;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MultimodalModel model;
@@ -70,42 +70,24 @@ public final class CompositionalEvaluator {
         return scorePairs(positives, negatives, skipped);
     }
 
-    /** One hard negative and the true caption it is a twisted copy of. */
-    private record Twin(String positive, String negative) {}
-
     /**
-     * Reads {@code "hard_negatives"} as strings (twins of the record's {@code caption}) or as
-     * objects {@code {"caption": negative, "positive": its true twin}} as ShapeWorld writes them (a
-     * missing {@code positive} means the record's caption).
+     * Reads {@code "hard_negatives"} as {@link HardNegative#of} does; records without them are
+     * skipped and counted.
      */
     public Result evaluate(Manifest manifest) {
         List<ManifestRecord> kept = new ArrayList<>();
-        List<List<Twin>> twins = new ArrayList<>();
+        List<List<HardNegative>> twins = new ArrayList<>();
         for (ManifestRecord r : manifest.records()) {
-            JsonNode v = r.fields().get(KEY);
-            if (v == null || v.isNull() || (v.isArray() && v.isEmpty())) {
-                continue;
+            List<HardNegative> mine;
+            try {
+                mine = HardNegative.of(r);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage());
             }
-            String where = manifest.file() + ":" + r.lineNumber() + ": ";
-            if (!v.isArray()) {
-                throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings or of {\"caption\", \"positive\"} objects");
+            if (!mine.isEmpty()) {
+                kept.add(r);
+                twins.add(mine);
             }
-            if (r.caption() == null) {
-                throw new UserInputException(where + "has \"" + KEY + "\" but no \"caption\" to compare them with");
-            }
-            List<Twin> mine = new ArrayList<>();
-            for (JsonNode n : v) {
-                if (n.isTextual()) {
-                    mine.add(new Twin(r.caption(), n.asText()));
-                } else if (n.isObject() && n.path("caption").isTextual()) {
-                    mine.add(new Twin(n.path("positive").asText(r.caption()), n.get("caption").asText()));
-                } else {
-                    throw new UserInputException(where + "\"" + KEY + "\" must be an array of strings or of "
-                            + "{\"caption\", \"positive\"} objects, found " + n);
-                }
-            }
-            kept.add(r);
-            twins.add(mine);
         }
         if (kept.isEmpty()) {
             throw new UserInputException("no record in " + manifest.file() + " has a non-empty \"" + KEY
@@ -113,10 +95,10 @@ public final class CompositionalEvaluator {
                     + KEY + "\": [\"...\"]}");
         }
         List<String> texts = new ArrayList<>();
-        for (List<Twin> mine : twins) {
-            for (Twin tw : mine) {
+        for (List<HardNegative> mine : twins) {
+            for (HardNegative tw : mine) {
                 texts.add(tw.positive());
-                texts.add(tw.negative());
+                texts.add(tw.caption());
             }
         }
         BatchEmbedder embedder = new BatchEmbedder(model, progress);

@@ -27,6 +27,11 @@ public final class ColorSquares {
 
     /** Writes {@code count} images and {@code name}.jsonl under {@code dir}; returns the manifest path. */
     public static Path write(Path dir, String name, int count, long seed) throws IOException {
+        return write(dir, name, count, seed, false);
+    }
+
+    /** As {@link #write(Path, String, int, long)}; with {@code hardNegatives}, each record lists the other colors. */
+    public static Path write(Path dir, String name, int count, long seed, boolean hardNegatives) throws IOException {
         Files.createDirectories(dir.resolve("img"));
         Random random = new Random(seed);
         List<ObjectNode> lines = new ArrayList<>();
@@ -46,6 +51,14 @@ public final class ColorSquares {
             line.put("image", file);
             line.put("caption", COLORS[c]);
             line.put("label", COLORS[c]);
+            if (hardNegatives) {
+                var negatives = line.putArray("hard_negatives");
+                for (String other : COLORS) {
+                    if (!other.equals(COLORS[c])) {
+                        negatives.add(other);
+                    }
+                }
+            }
             lines.add(line);
         }
         Path manifest = dir.resolve(name + ".jsonl");

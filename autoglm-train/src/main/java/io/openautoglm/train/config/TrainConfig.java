@@ -20,8 +20,9 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
-            boolean valFirstCaptionOnly, String captionSampling) {
+            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives) {
         public Data {
+            Checks.range("data.hard_negatives", hardNegatives, 0, 64);
             Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first", "mixed"));
             zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
             Checks.notBlank("data.train", train);

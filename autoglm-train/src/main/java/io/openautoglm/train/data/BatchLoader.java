@@ -5,7 +5,10 @@ import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.core.model.clip.ClipTokenizer;
 import io.openautoglm.train.loss.ContrastiveLoss;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -19,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Prepares batches in background threads, a bounded number ahead of the model. Batch {@code k} is a
  * pure function of (seed, k): the examples at positions [kB, (k+1)B) of an endless sequence of
  * per-epoch shuffles, each with its caption and crop drawn from a generator seeded by its
- * position. So a resumed run sees exactly the batches the uninterrupted one would have.
+ * position. So a resumed run sees exactly the batches the uninterrupted one would have. With
+ * {@code hardNegatives > 0} each example also contributes up to that many of its hard-negative
+ * captions, appended after the batch's captions.
  */
 public final class BatchLoader implements AutoCloseable {
     private final ImageTextDataset dataset;
@@ -29,15 +34,18 @@ public final class BatchLoader implements AutoCloseable {
     private final RandomResizedCrop crop; // null: no augmentation
     private final int batchSize;
     private final String captionSampling;
+    private final int hardNegatives;
     private final long seed;
     private final int prefetch;
     private final ExecutorService workers;
     private final Map<Long, Future<Batch>> ahead = new HashMap<>();
     private final Map<Long, int[]> shuffles = new HashMap<>();
+    private static final long NEGATIVES_SALT = 0x2545F4914F6CDD1DL;
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
-            RandomResizedCrop crop, int batchSize, String captionSampling, long seed, int threads, int prefetch) {
+            RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch) {
         this.captionSampling = captionSampling;
+        this.hardNegatives = hardNegatives;
         this.dataset = dataset;
         this.processor = processor;
         this.tokenizer = tokenizer;
@@ -87,6 +95,7 @@ public final class BatchLoader implements AutoCloseable {
         long[] ids = new long[batchSize * t];
         String[] captions = new String[batchSize];
         String[] keys = new String[batchSize];
+        List<String> negatives = new ArrayList<>();
         for (int b = 0; b < batchSize; b++) {
             long position = k * batchSize + b;
             TrainingExample ex = dataset.get(exampleAt(position));
@@ -106,8 +115,31 @@ public final class BatchLoader implements AutoCloseable {
             System.arraycopy(tokenizer.encode(caption), 0, ids, b * t, t);
             captions[b] = caption;
             keys[b] = ex.positiveKey() != null ? "key:" + ex.positiveKey() : "caption:" + normalizeCaption(caption);
+            // Its own stream, so turning hard negatives on leaves captions and crops as they were.
+            negatives.addAll(pick(ex.hardNegatives(), hardNegatives, new SplittableRandom(mix(seed ^ NEGATIVES_SALT, position))));
         }
-        return new Batch(batchSize, s, t, pixels, ids, ContrastiveLoss.targets(keys), captions);
+        String[] columnKeys = Arrays.copyOf(keys, batchSize + negatives.size());
+        long[] allIds = Arrays.copyOf(ids, (batchSize + negatives.size()) * t);
+        for (int n = 0; n < negatives.size(); n++) {
+            // A negative that reads exactly like another picture's caption is that picture's match.
+            columnKeys[batchSize + n] = "caption:" + normalizeCaption(negatives.get(n));
+            System.arraycopy(tokenizer.encode(negatives.get(n)), 0, allIds, (batchSize + n) * t, t);
+        }
+        return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, ContrastiveLoss.targets(keys, columnKeys),
+                ContrastiveLoss.targets(keys), captions);
+    }
+
+    /** Up to {@code n} distinct items of {@code from}, drawn without replacement. */
+    private static List<String> pick(List<String> from, int n, SplittableRandom random) {
+        if (n == 0 || from.isEmpty()) {
+            return List.of();
+        }
+        List<String> pool = new ArrayList<>(from);
+        List<String> out = new ArrayList<>();
+        while (out.size() < n && !pool.isEmpty()) {
+            out.add(pool.remove(random.nextInt(pool.size())));
+        }
+        return out;
     }
 
     /** Captions that differ only in case, spacing or final punctuation are the same caption. */

@@ -1,6 +1,7 @@
 package io.openautoglm.train.data;
 
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
 import io.openautoglm.core.image.ImageLoader;
@@ -29,10 +30,16 @@ public final class ImageTextDataset {
     /**
      * @param positiveKey record key whose equal values make positives, or null for same caption
      * @param skipBad true to skip bad records (each is reported on {@code report}), false to fail on the first
+     * @param withHardNegatives read each record's {@code "hard_negatives"} (records without them still train)
      */
-    public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, ImageLoader loader, PrintStream report) {
+    public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
+            ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
+        List<List<String>> negatives = new ArrayList<>();
+        for (ManifestRecord r : records) {
+            negatives.add(List.of());
+        }
         ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
         IntStream.range(0, records.size()).parallel().forEach(i -> {
             ManifestRecord r = records.get(i);
@@ -43,8 +50,11 @@ public final class ImageTextDataset {
                 problems[i] = where + "no \"" + positiveKey + "\" (data.positive_key)";
             } else {
                 try {
+                    if (withHardNegatives) {
+                        negatives.set(i, HardNegative.of(r).stream().map(HardNegative::caption).toList());
+                    }
                     loader.load(r.image());
-                } catch (UserInputException e) {
+                } catch (UserInputException | IllegalArgumentException e) {
                     problems[i] = where + e.getMessage();
                 }
             }
@@ -63,7 +73,7 @@ public final class ImageTextDataset {
                 continue;
             }
             examples.add(new TrainingExample(r.lineNumber(), r.image(), r.captions(),
-                    positiveKey == null ? null : r.get(positiveKey)));
+                    positiveKey == null ? null : r.get(positiveKey), negatives.get(i)));
         }
         if (examples.isEmpty()) {
             throw new UserInputException("manifest " + manifest.file() + " has no usable records (" + skipped.size() + " skipped)");

@@ -5,6 +5,7 @@ import java.util.List;
 
 /**
  * One image with its captions; {@code positiveKey} groups examples that count as matches for each
- * other (a shared label), or is null to match by caption text.
+ * other (a shared label), or is null to match by caption text. {@code hardNegatives} are false
+ * captions for this image (empty unless training uses them).
  */
-public record TrainingExample(int lineNumber, Path image, List<String> captions, String positiveKey) {}
+public record TrainingExample(int lineNumber, Path image, List<String> captions, String positiveKey, List<String> hardNegatives) {}

@@ -1,31 +1,43 @@
 package io.openautoglm.train.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import io.openautoglm.core.model.clip.ClipModel;
 import io.openautoglm.core.nn.ParamBlock;
 
 /**
  * Symmetric InfoNCE with a learned temperature and multi-positive targets: a batch that holds the
  * same caption (or label) more than once treats every such pair as a match, so true matches are
- * never pushed apart as negatives.
+ * never pushed apart as negatives. Extra hard-negative captions (NegCLIP style) may follow the
+ * batch's own captions: they join the image-to-text softmax only, since no image in the batch is
+ * theirs.
  */
 public final class ContrastiveLoss {
     private ContrastiveLoss() {}
 
+    /** {@link #multiPositive(NDArray, NDArray, NDArray, NDArray, NDArray)} without extra negatives. */
+    public static NDArray multiPositive(NDArray imageEmbeds, NDArray textEmbeds, NDArray logitFactor, NDArray targets) {
+        return multiPositive(imageEmbeds, textEmbeds, logitFactor, targets, targets);
+    }
+
     /**
      * @param imageEmbeds (B, P), not normalized
-     * @param textEmbeds (B, P), not normalized
+     * @param textEmbeds (B + N, P), not normalized: the batch's captions, then N hard negatives
      * @param logitFactor () exp(logit_scale), the inverse temperature
-     * @param targets (B, B) symmetric, rows summing to 1: target[i][j] = 1/|positives of i| if j is one
+     * @param imageToText (B, B + N) rows summing to 1 over each image's positive captions
+     * @param textToImage (B, B) rows summing to 1 over each caption's positive images
      * @return () the mean of the image-to-text and text-to-image cross-entropies
      */
-    public static NDArray multiPositive(NDArray imageEmbeds, NDArray textEmbeds, NDArray logitFactor, NDArray targets) {
+    public static NDArray multiPositive(NDArray imageEmbeds, NDArray textEmbeds, NDArray logitFactor, NDArray imageToText,
+            NDArray textToImage) {
+        long b = imageEmbeds.getShape().get(0);
         NDArray logits = ClipModel.l2Normalize(imageEmbeds)
                 .matMul(ClipModel.l2Normalize(textEmbeds).transpose())
-                .mul(logitFactor); // (B, B)
-        NDArray imageToText = targets.mul(logits.logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
-        NDArray textToImage = targets.mul(logits.transpose().logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
-        return imageToText.add(textToImage).mul(ParamBlock.constant(logits, 0.5f)); // ()
+                .mul(logitFactor); // (B, B + N)
+        NDArray ownCaptions = textEmbeds.getShape().get(0) == b ? logits : logits.get(new NDIndex(":, :{}", b)); // (B, B)
+        NDArray imageLoss = imageToText.mul(logits.logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
+        NDArray textLoss = textToImage.mul(ownCaptions.transpose().logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
+        return imageLoss.add(textLoss).mul(ParamBlock.constant(logits, 0.5f)); // ()
     }
 
     /**
@@ -34,18 +46,32 @@ public final class ContrastiveLoss {
      * @return (B * B) row-major
      */
     public static float[] targets(String[] keys) {
-        int b = keys.length;
-        float[] t = new float[b * b];
-        for (int i = 0; i < b; i++) {
+        return targets(keys, keys);
+    }
+
+    /**
+     * Row-normalized positive matrix between rows and columns: row i matches column j when their
+     * keys are equal. Every row needs at least one match.
+     *
+     * @return (R * C) row-major
+     */
+    public static float[] targets(String[] rowKeys, String[] columnKeys) {
+        int r = rowKeys.length;
+        int c = columnKeys.length;
+        float[] t = new float[r * c];
+        for (int i = 0; i < r; i++) {
             int count = 0;
-            for (int j = 0; j < b; j++) {
-                if (keys[i].equals(keys[j])) {
+            for (int j = 0; j < c; j++) {
+                if (rowKeys[i].equals(columnKeys[j])) {
                     count++;
                 }
             }
-            for (int j = 0; j < b; j++) {
-                if (keys[i].equals(keys[j])) {
-                    t[i * b + j] = 1f / count;
+            if (count == 0) {
+                throw new IllegalArgumentException("row " + i + " (" + rowKeys[i] + ") matches no column");
+            }
+            for (int j = 0; j < c; j++) {
+                if (rowKeys[i].equals(columnKeys[j])) {
+                    t[i * c + j] = 1f / count;
                 }
             }
         }

@@ -99,7 +99,7 @@ public final class Trainer {
         var imageLoader = new io.openautoglm.core.image.ImageLoader();
         Manifest trainManifest = Manifest.read(Path.of(config.data().train()));
         ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
-                "skip".equals(config.data().onBadRecord()), imageLoader, log);
+                "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0, imageLoader, log);
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
                 trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
@@ -118,7 +118,7 @@ public final class Trainer {
                     config.optim().eps(), config.optim().weightDecay());
                     BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
-                            config.optim().batchSize(), config.data().captionSampling(), config.seed(),
+                            config.optim().batchSize(), config.data().captionSampling(), config.data().hardNegatives(), config.seed(),
                             config.data().loaderThreads(), config.data().prefetchBatches())) {
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
@@ -222,12 +222,15 @@ public final class Trainer {
                 try (NDManager micros = scope.newSubManager(); GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
                     int b = batch.size();
                     NDArray pixels = micros.create(batch.pixels(), new Shape(b, 3, batch.imageSize(), batch.imageSize())); // (B, 3, S, S)
-                    NDArray ids = micros.create(batch.tokenIds(), new Shape(b, batch.contextLength())); // (B, T)
-                    NDArray targets = micros.create(batch.targets(), new Shape(b, b)); // (B, B)
+                    int texts = b + batch.negatives();
+                    NDArray ids = micros.create(batch.tokenIds(), new Shape(texts, batch.contextLength())); // (B + N, T)
+                    NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
+                    NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
                     ParameterStore store = new ParameterStore(micros, false);
                     NDArray images = net.encodeImage(store, pixels, true); // (B, P)
-                    NDArray texts = net.encodeText(store, ids, true); // (B, P)
-                    NDArray value = ContrastiveLoss.multiPositive(images, texts, net.logitFactor(store, images, true), targets); // ()
+                    NDArray captions = net.encodeText(store, ids, true); // (B + N, P)
+                    NDArray value = ContrastiveLoss.multiPositive(images, captions, net.logitFactor(store, images, true),
+                            imageToText, textToImage); // ()
                     loss += value.getFloat() / accum;
                     gc.backward(accum > 1 ? value.mul(ParamBlock.constant(value, 1f / accum)) : value);
                 }

@@ -14,12 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The model a run starts from: a preset with a vocabulary built from the data, or a checkpoint to fine-tune. */
-final class TrainingModels {
+public final class TrainingModels {
     private static final int MAX_WORDS = 30_000;
 
     private TrainingModels() {}
 
-    static MultimodalModel create(TrainConfig config, ImageTextDataset train, Path out, String name) throws IOException {
+    public static MultimodalModel create(TrainConfig config, ImageTextDataset train, Path out, String name) throws IOException {
         TrainConfig.Model m = config.model();
         MultimodalModel model;
         if (m.initFrom() != null && !m.initFrom().isBlank()) {

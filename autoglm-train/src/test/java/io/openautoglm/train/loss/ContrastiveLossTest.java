@@ -39,4 +39,27 @@ class ContrastiveLossTest {
         double loss = ContrastiveLoss.multiPositive(images, texts, m.create(20f), m.create(t, new Shape(3, 3))).getFloat();
         return loss - entropy;
     }
+
+    /**
+     * Two orthogonal pictures with their captions, plus one hard negative that points like picture
+     * 0: it lowers picture 0's image-to-text probability from e^s/(e^s+1) to e^s/(2e^s+1) and leaves
+     * the text-to-image half untouched.
+     */
+    @Test
+    void hardNegativesEnterOnlyTheImageToTextSoftmax() {
+        try (NDManager m = TorchRuntime.engine().newBaseManager()) {
+            float s = 3f;
+            NDArray images = m.create(new float[] {1, 0, 0, 1}, new Shape(2, 2));
+            NDArray texts = m.create(new float[] {1, 0, 0, 1, 1, 0}, new Shape(3, 2)); // captions 0, 1, then the negative
+            float[] own = ContrastiveLoss.targets(new String[] {"a", "b"});
+            float[] withNegative = ContrastiveLoss.targets(new String[] {"a", "b"}, new String[] {"a", "b", "not a"});
+            assertThat(withNegative).containsExactly(1, 0, 0, 0, 1, 0);
+            double loss = ContrastiveLoss.multiPositive(images, texts, m.create(s), m.create(withNegative, new Shape(2, 3)),
+                    m.create(own, new Shape(2, 2))).getFloat();
+            double e = Math.exp(s);
+            double imageToText = (-Math.log(e / (2 * e + 1)) - Math.log(e / (e + 2))) / 2;
+            double textToImage = -Math.log(e / (e + 1));
+            assertThat(loss).isCloseTo((imageToText + textToImage) / 2, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
 }

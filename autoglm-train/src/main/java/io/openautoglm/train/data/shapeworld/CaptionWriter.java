@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Captions and hard negatives for a scene. Every list caption names the objects left to right
  * (the scene's canonical order), so word order carries position; a hard negative is kept only when
- * it is false for the scene even read as a bag of objects.
+ * it is false for the scene even read as a bag of objects: either two objects swap an attribute
+ * or relation argument (the same words, another binding) or one object's attribute is replaced.
  */
 public final class CaptionWriter {
     static final List<String> PREFIXES = List.of("", "a picture of ", "an image of ", "there is ");
@@ -45,11 +46,20 @@ public final class CaptionWriter {
         captions.add(new Caption(countCaption(objs, random), "count"));
         captions.add(new Caption(Phrases.list(objs.stream().map(o -> Phrases.withArticle(o.color().word() + " object")).toList()), "attributes"));
         captions.add(new Caption(Phrases.list(objs.stream().map(o -> Phrases.withArticle(o.size().word() + " " + o.shape().word())).toList()), "attributes"));
+        // Shape words alone, as short prompts ("a circle") say them.
+        captions.add(new Caption(Phrases.list(objs.stream().map(o -> Phrases.withArticle(o.shape().word())).toList()), "shapes"));
 
         List<HardNegative> negatives = new ArrayList<>();
         addSwap(negatives, objs, full, "swap_color", random, (o, donor) -> new SceneObject(o.shape(), donor.color(), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
         addSwap(negatives, objs, full, "swap_shape", random, (o, donor) -> new SceneObject(donor.shape(), o.color(), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
         addSwap(negatives, objs, full, "swap_size", random, (o, donor) -> new SceneObject(o.shape(), o.color(), donor.size(), o.x(), o.y(), o.radius(), o.rotation()));
+        // One attribute of one object replaced: contrasts that only one word separates.
+        addReplacement(negatives, objs, full, "replace_shape", random,
+                (o, r) -> new SceneObject(other(Shape.values(), o.shape(), r), o.color(), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
+        addReplacement(negatives, objs, full, "replace_color", random,
+                (o, r) -> new SceneObject(o.shape(), other(ShapeColor.values(), o.color(), r), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
+        addReplacement(negatives, objs, full, "replace_size", random,
+                (o, r) -> new SceneObject(o.shape(), o.color(), other(ObjectSize.values(), o.size(), r), o.x(), o.y(), o.radius(), o.rotation()));
         for (String[] r : relations) {
             boolean definite = r[3].equals("1");
             // Same words, arguments swapped: true only for a model that ignores word order.
@@ -114,6 +124,24 @@ public final class CaptionWriter {
         if (!candidates.isEmpty()) {
             out.add(new HardNegative(fullCaption(candidates.get(random.nextInt(candidates.size()))), type, full));
         }
+    }
+
+    /** One hard negative with one object's attribute replaced by another value (always false: the bag changes). */
+    private static void addReplacement(List<HardNegative> out, List<SceneObject> objs, String full, String type,
+            RandomGenerator random, BiFunction<SceneObject, RandomGenerator, SceneObject> replace) {
+        int i = random.nextInt(objs.size());
+        List<SceneObject> changed = new ArrayList<>(objs);
+        changed.set(i, replace.apply(objs.get(i), random));
+        out.add(new HardNegative(fullCaption(changed), type, full));
+    }
+
+    /** A value drawn uniformly from {@code values} other than {@code current}. */
+    private static <T> T other(T[] values, T current, RandomGenerator random) {
+        T pick;
+        do {
+            pick = values[random.nextInt(values.length)];
+        } while (pick == current);
+        return pick;
     }
 
     /** The scene as a multiset of "size color shape", ignoring positions. */

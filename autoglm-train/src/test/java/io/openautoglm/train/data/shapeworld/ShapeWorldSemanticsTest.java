@@ -47,7 +47,7 @@ class ShapeWorldSemanticsTest {
             assertThat(it.record().get("captions")).hasSize(caps.size());
         }
         assertThat(items.stream().flatMap(i -> i.annotations().captions().stream()).map(Caption::kind))
-                .contains("full", "objects", "relation", "count", "attributes");
+                .contains("full", "objects", "relation", "count", "attributes", "shapes");
     }
 
     @Test
@@ -75,16 +75,27 @@ class ShapeWorldSemanticsTest {
             for (HardNegative h : it.annotations().hardNegatives()) {
                 assertThat(SceneChecker.holds(it.scene(), h.caption())).as(h + " for " + it.scene()).isFalse();
                 assertThat(SceneChecker.holds(it.scene(), h.positive())).as(h.positive()).isTrue();
-                // A swap reuses exactly the positive's words: only their order or binding differs.
-                assertThat(ShapeWorld.words(h.caption()).stream().sorted().toList())
-                        .isEqualTo(ShapeWorld.words(h.positive()).stream().sorted().toList());
+                List<String> negativeWords = ShapeWorld.words(h.caption());
+                List<String> positiveWords = ShapeWorld.words(h.positive());
+                if (h.type().startsWith("swap_")) {
+                    // A swap reuses exactly the positive's words: only their order or binding differs.
+                    assertThat(negativeWords.stream().sorted().toList()).isEqualTo(positiveWords.stream().sorted().toList());
+                } else {
+                    // A replacement changes exactly one word in place.
+                    assertThat(negativeWords).hasSameSizeAs(positiveWords);
+                    long changed = java.util.stream.IntStream.range(0, negativeWords.size())
+                            .filter(k -> !negativeWords.get(k).equals(positiveWords.get(k))).count();
+                    assertThat(changed).as(h.toString()).isEqualTo(1);
+                }
                 types.add(h.type());
             }
             if (it.scene().objects().size() == 1) {
-                assertThat(it.annotations().hardNegatives()).isEmpty();
+                assertThat(it.annotations().hardNegatives()).extracting(HardNegative::type)
+                        .containsExactlyInAnyOrder("replace_shape", "replace_color", "replace_size");
             }
         }
-        assertThat(types).containsExactlyInAnyOrder("swap_color", "swap_shape", "swap_size", "swap_relation");
+        assertThat(types).containsExactlyInAnyOrder("swap_color", "swap_shape", "swap_size", "swap_relation",
+                "replace_shape", "replace_color", "replace_size");
     }
 
     @Test
