@@ -12,6 +12,12 @@ public final class ModelPresets {
      * @param vocabSize, padId, bosId, eosId from the tokenizer built for the data
      */
     public static ClipConfig build(String preset, int imageSize, int contextLength, int vocabSize, int padId, int bosId, int eosId) {
+        return build(preset, imageSize, contextLength, ClipConfig.VisionConfig.PATCH_STEM, vocabSize, padId, bosId, eosId);
+    }
+
+    /** As above, with the image tower's stem: {@code patch} (CLIP's) or {@code conv}. */
+    public static ClipConfig build(String preset, int imageSize, int contextLength, String patchStem, int vocabSize, int padId,
+            int bosId, int eosId) {
         int width;
         int layers;
         int heads;
@@ -31,7 +37,8 @@ public final class ModelPresets {
             }
             default -> throw new IllegalArgumentException("unknown preset " + preset);
         }
-        var vision = new ClipConfig.VisionConfig(imageSize, patch, 3, width, layers, heads, 4 * width, Activation.QUICK_GELU, 1e-5f);
+        var vision = new ClipConfig.VisionConfig(imageSize, patch, 3, width, layers, heads, 4 * width, Activation.QUICK_GELU, 1e-5f,
+                patchStem);
         var text = new ClipConfig.TextConfig(vocabSize, contextLength, width, layers, heads, 4 * width, Activation.QUICK_GELU,
                 1e-5f, padId, bosId, eosId);
         return new ClipConfig(vision, text, width, ClipConfig.DEFAULT_LOGIT_SCALE_INIT);

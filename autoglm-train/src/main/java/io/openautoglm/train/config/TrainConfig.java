@@ -37,8 +37,9 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
     /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
     public record Model(
             String preset, String initFrom, boolean lockImageTower, boolean lockTextTower,
-            int imageSize, int contextLength) {
+            int imageSize, int contextLength, String patchStem) {
         public Model {
+            Checks.oneOf("model.patch_stem", patchStem, List.of("patch", "conv"));
             Checks.oneOf("model.preset", preset, List.of("tiny", "small"));
             Checks.range("model.image_size", imageSize, 16, 1024);
             Checks.range("model.context_length", contextLength, 4, 512);

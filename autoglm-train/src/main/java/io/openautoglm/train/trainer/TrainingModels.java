@@ -28,11 +28,12 @@ public final class TrainingModels {
             List<String> captions = new ArrayList<>();
             for (TrainingExample ex : train.examples()) {
                 captions.addAll(ex.captions());
+                captions.addAll(ex.hardNegatives()); // their words must not become unknown tokens
             }
             WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(captions, List.of(), 1, MAX_WORDS);
             Path tokenizer = out.resolve("tokenizer.json");
             WordTokenizerBuilder.write(vocab, tokenizer);
-            ClipConfig clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), vocab.size(), vocab.padId(),
+            ClipConfig clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
                     vocab.bosId(), vocab.eosId());
             model = MultimodalModel.randomlyInitialized(clip, tokenizer, PreprocessorConfig.clipDefaults(m.imageSize()),
                     config.seed(), name);

@@ -70,14 +70,14 @@ class TrainerTest {
     }
 
     /**
-     * The same run with every other color as a hard negative of each picture: the batch's text
+     * The same run with a conv stem and every other color as a hard negative of each picture: the batch's text
      * side grows from 16 to 16 + 32 rows and the model still learns the colors.
      */
     @Test
     void learnsWithHardNegatives(@TempDir Path out) throws Exception {
         Path withNegatives = ColorSquares.write(out.resolve("data"), "train", 96, 1, true);
         TrainConfig config = TinyRuns.config(withNegatives, val, out.resolve("run"), 40, "optim.warmup_steps=5",
-                "data.hard_negatives=2");
+                "data.hard_negatives=2", "model.patch_stem=conv");
         Trainer.Result result = new Trainer(config, (model, manifest) -> Map.of("zero_shot.top1", zeroShotAccuracy(model, manifest)),
                 QUIET).run(false);
         assertThat(result.finalMetrics().get("zero_shot.top1")).isGreaterThanOrEqualTo(0.9);

@@ -47,10 +47,29 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         }
     }
 
+    /**
+     * @param patchStem how pixels become tokens: {@code patch}, CLIP's patch convolution (kernel =
+     *     stride = patch size), or {@code conv}, a stack of 3x3 stride-2 convolutions down to the
+     *     same grid (ours, for small models trained from scratch: a convolutional stem gives a
+     *     transformer the local shape cues it otherwise learns slowly, Xiao et al. 2021)
+     */
     public record VisionConfig(
             int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
-            Activation activation, float layerNormEps) {
+            Activation activation, float layerNormEps, String patchStem) {
+        public static final String PATCH_STEM = "patch";
+        public static final String CONV_STEM = "conv";
+
+        /** CLIP's own tower: the patch convolution. */
+        public VisionConfig(int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
+                Activation activation, float layerNormEps) {
+            this(imageSize, patchSize, numChannels, width, layers, heads, mlpSize, activation, layerNormEps, PATCH_STEM);
+        }
+
         public VisionConfig {
+            require(PATCH_STEM.equals(patchStem) || CONV_STEM.equals(patchStem),
+                    "vision patch_stem must be \"patch\" or \"conv\", got " + patchStem);
+            require(!CONV_STEM.equals(patchStem) || (patchSize >= 2 && Integer.bitCount(patchSize) == 1),
+                    "vision patch_stem \"conv\" needs a power-of-two patch_size (one stride-2 convolution per halving), got " + patchSize);
             positive("vision image_size", imageSize);
             positive("vision patch_size", patchSize);
             positive("vision num_channels", numChannels);
@@ -110,7 +129,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 v.path("num_attention_heads").asInt(12),
                 v.path("intermediate_size").asInt(3072),
                 Activation.parse(v.path("hidden_act").asText("quick_gelu")),
-                (float) v.path("layer_norm_eps").asDouble(1e-5));
+                (float) v.path("layer_norm_eps").asDouble(1e-5),
+                v.path("patch_stem").asText(VisionConfig.PATCH_STEM));
         TextConfig text = new TextConfig(
                 t.path("vocab_size").asInt(49408),
                 t.path("max_position_embeddings").asInt(77),
@@ -203,6 +223,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         v.put("intermediate_size", vision.mlpSize());
         v.put("hidden_act", vision.activation().key());
         v.put("layer_norm_eps", vision.layerNormEps());
+        if (!VisionConfig.PATCH_STEM.equals(vision.patchStem())) {
+            v.put("patch_stem", vision.patchStem()); // ours only; absent means CLIP's patch convolution
+        }
         return root;
     }
 

@@ -16,12 +16,14 @@ import io.openautoglm.core.nn.ParamBlock;
 /**
  * CLIP's image tower up to the pooled class token: patch convolution (no bias), class token,
  * positional embedding, pre-LN, pre-norm encoder, post-LN on the class token. Names follow Hugging
- * Face's {@code CLIPVisionTransformer} (including its {@code pre_layrnorm} spelling).
+ * Face's {@code CLIPVisionTransformer} (including its {@code pre_layrnorm} spelling). With
+ * {@code patch_stem: conv} a small convolutional stem replaces the patch convolution (ours only).
  */
 public final class VisionTransformer extends ParamBlock {
     private final ClipConfig.VisionConfig config;
     private final Parameter classEmbedding; // (D)
-    private final Parameter patchEmbedding; // (D, C, P, P)
+    private final Parameter patchEmbedding; // (D, C, P, P); null with a conv stem
+    private final ConvStem convStem; // null with the patch convolution
     private final Parameter positionEmbedding; // (N + 1, D)
     private final Norm preNorm;
     private final Encoder encoder;
@@ -32,8 +34,14 @@ public final class VisionTransformer extends ParamBlock {
         int d = config.width();
         float std = (float) Math.pow(d, -0.5);
         classEmbedding = param("embeddings.class_embedding", Parameter.Type.WEIGHT, new Shape(d), new NormalInitializer(std));
-        patchEmbedding = param("embeddings.patch_embedding.weight", Parameter.Type.WEIGHT,
-                new Shape(d, config.numChannels(), config.patchSize(), config.patchSize()), new NormalInitializer(0.02f));
+        if (ClipConfig.VisionConfig.CONV_STEM.equals(config.patchStem())) {
+            patchEmbedding = null;
+            convStem = child("embeddings.conv_stem", new ConvStem(config.numChannels(), config.patchSize(), d));
+        } else {
+            patchEmbedding = param("embeddings.patch_embedding.weight", Parameter.Type.WEIGHT,
+                    new Shape(d, config.numChannels(), config.patchSize(), config.patchSize()), new NormalInitializer(0.02f));
+            convStem = null;
+        }
         positionEmbedding = param("embeddings.position_embedding.weight", Parameter.Type.WEIGHT,
                 new Shape(config.numPatches() + 1, d), new NormalInitializer(std));
         preNorm = child("pre_layrnorm", new Norm(d, config.layerNormEps()));
@@ -46,6 +54,19 @@ public final class VisionTransformer extends ParamBlock {
     public NDArray apply(ParameterStore store, NDArray pixels, boolean training) {
         long b = pixels.getShape().get(0);
         int d = config.width();
+        NDArray patches = convStem != null ? convStem.apply(store, pixels, training) : patchTokens(store, pixels, training); // (B, N, D)
+        NDArray cls = scoped(value(store, classEmbedding, pixels, training).reshape(1, 1, d), pixels).broadcast(b, 1, d); // (B, 1, D)
+        NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
+        x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
+        x = preNorm.apply(store, x, training); // (B, N + 1, D)
+        x = encoder.apply(store, x, null, training); // (B, N + 1, D)
+        return postNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+    }
+
+    /** pixels (B, C, S, S) -> patch tokens (B, N, D). */
+    private NDArray patchTokens(ParameterStore store, NDArray pixels, boolean training) {
+        long b = pixels.getShape().get(0);
+        int d = config.width();
         int p = config.patchSize();
         // The patch "convolution" has stride = kernel, so it is a matrix product over flattened
         // patches: the same numbers (ClipParityTest), one kernel family for the whole tower.
@@ -54,13 +75,7 @@ public final class VisionTransformer extends ParamBlock {
         NDArray flat = pixels.reshape(b, c, g, p, g, p).transpose(0, 2, 4, 1, 3, 5)
                 .reshape(b, (long) g * g, (long) c * p * p); // (B, N, C*P*P)
         NDArray kernel = scoped(value(store, patchEmbedding, pixels, training).reshape(d, (long) c * p * p), pixels); // (D, C*P*P)
-        NDArray patches = Linear.linear(flat, kernel).singletonOrThrow(); // (B, N, D)
-        NDArray cls = scoped(value(store, classEmbedding, pixels, training).reshape(1, 1, d), pixels).broadcast(b, 1, d); // (B, 1, D)
-        NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
-        x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
-        x = preNorm.apply(store, x, training); // (B, N + 1, D)
-        x = encoder.apply(store, x, null, training); // (B, N + 1, D)
-        return postNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+        return Linear.linear(flat, kernel).singletonOrThrow(); // (B, N, D)
     }
 
     @Override

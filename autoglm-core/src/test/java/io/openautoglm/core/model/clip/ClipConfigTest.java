@@ -56,4 +56,20 @@ class ClipConfigTest {
         ((ObjectNode) ids.get("text_config")).put("eos_token_id", 50000);
         assertThatThrownBy(() -> ClipConfig.fromHuggingFace(ids)).hasMessageContaining("50000");
     }
+
+    @Test
+    void convStemIsOursAndRoundTripsWhilePatchStaysTheUnwrittenDefault() {
+        ObjectNode json = ClipConfig.fromHuggingFace(JSON.createObjectNode()).toJson();
+        assertThat(json.get("vision_config").has("patch_stem")).isFalse();
+        ((ObjectNode) json.get("vision_config")).put("patch_stem", "conv");
+        ClipConfig conv = ClipConfig.fromHuggingFace(json);
+        assertThat(conv.vision().patchStem()).isEqualTo("conv");
+        assertThat(ClipConfig.fromHuggingFace(conv.toJson())).isEqualTo(conv);
+        ((ObjectNode) json.get("vision_config")).put("patch_stem", "resnet");
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(json)).isInstanceOf(UserInputException.class).hasMessageContaining("patch_stem");
+        ((ObjectNode) json.get("vision_config")).put("patch_stem", "conv");
+        ((ObjectNode) json.get("vision_config")).put("patch_size", 28);
+        ((ObjectNode) json.get("vision_config")).put("image_size", 224);
+        assertThatThrownBy(() -> ClipConfig.fromHuggingFace(json)).hasMessageContaining("power-of-two");
+    }
 }

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
  */
 public final class ShapeWorld {
     /** Bumped whenever the same (config, seed) would give different pictures or text. */
-    public static final String VERSION = "shapeworld-1";
+    public static final String VERSION = "shapeworld-2";
 
     private static final List<String> PUNCTUATION = List.of(",", "?");
     /** Every fixed word of the caption and question templates. */
