@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            IndexCommand.class,
+            SearchCommand.class,
             TrainCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

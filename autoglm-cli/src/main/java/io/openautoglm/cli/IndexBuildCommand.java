@@ -1,0 +1,143 @@
+package io.openautoglm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.search.ImageIndexer;
+import io.openautoglm.search.ImageSource;
+import io.openautoglm.search.IndexDirectory;
+import io.openautoglm.search.IndexSettings;
+import io.openautoglm.search.VectorIndex;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = {"Embed pictures into a persistent index, incrementally and crash-safely.",
+            "Pictures already indexed with the same content (SHA-256) are skipped; new and changed ones are",
+            "embedded and committed every --commit-every pictures, so an interrupted build keeps its work and",
+            "the same command run again completes it. Pictures that cannot be decoded are listed and skipped.",
+            "An existing index keeps its model: --model must be that model (default: the index's own)."})
+final class IndexBuildCommand implements Callable<Integer> {
+    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (created if new).")
+    Path index;
+
+    static final class Source {
+        @Option(names = "--images", paramLabel = "DIR", description = "Index every picture under this folder (recursively).")
+        Path images;
+
+        @Option(names = "--manifest", paramLabel = "FILE",
+                description = "Index the images of a JSONL manifest; their scalar fields (caption, label, ...) become metadata.")
+        Path manifest;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Source source;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--kind", paramLabel = "KIND",
+            description = "For a new index: ${COMPLETION-CANDIDATES} (default: hnsw; exact scans everything, for small collections).")
+    IndexSettings.Kind kind;
+
+    @Option(names = "--quantization", paramLabel = "Q",
+            description = "For a new hnsw index: ${COMPLETION-CANDIDATES} (default: none; int8 is Lucene's scalar-quantized HNSW).")
+    IndexSettings.Quantization quantization;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Pictures per model batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--commit-every", paramLabel = "N", defaultValue = "256",
+            description = "Make progress durable every N embedded pictures (default: ${DEFAULT-VALUE}).")
+    int commitEvery;
+
+    @Option(names = "--keep-missing", description = "Keep entries whose picture is gone from the source (default: remove them).")
+    boolean keepMissing;
+
+    @Option(names = "--verbose", description = "Print a line on stderr at every commit.")
+    boolean verbose;
+
+    @Mixin
+    FormatOption format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ImageIndexer.Options options = new ImageIndexer.Options(batchSize, commitEvery, !keepMissing);
+        List<ImageSource.Item> items = source.images != null ? ImageSource.folder(source.images)
+                : ImageSource.manifest(Manifest.read(source.manifest));
+        PrintWriter err = spec.commandLine().getErr();
+        boolean existing = IndexDirectory.exists(index);
+        IndexDirectory dir = existing ? IndexDirectory.read(index) : null;
+        if (existing) {
+            refuseChangedSettings(dir.settings());
+        }
+        try (IndexModel m = existing ? IndexModel.forIndex(dir, model.model) : IndexModel.load(model.resolve())) {
+            if (!existing) {
+                dir = IndexDirectory.create(index, settings(), m.identity());
+            }
+            ImageIndexer.Report report;
+            try (VectorIndex vectors = dir.open(true)) {
+                report = new ImageIndexer(m.model(), vectors, options, err,
+                        verbose ? n -> err.println("committed " + n + "/" + items.size()) : null).build(items);
+            }
+            print(report, dir);
+        }
+        return 0;
+    }
+
+    private IndexSettings settings() {
+        IndexSettings.Kind k = kind == null ? IndexSettings.Kind.hnsw : kind;
+        IndexSettings.Quantization q = quantization == null ? IndexSettings.Quantization.none : quantization;
+        IndexSettings defaults = IndexSettings.hnsw();
+        return new IndexSettings(k, q, defaults.maxConn(), defaults.beamWidth());
+    }
+
+    private void refuseChangedSettings(IndexSettings actual) {
+        if ((kind != null && kind != actual.kind()) || (quantization != null && quantization != actual.quantization())) {
+            throw new UserInputException("index " + index + " is " + actual.describe()
+                    + "; kind and quantization are fixed when an index is created: build a new index to change them");
+        }
+    }
+
+    private void print(ImageIndexer.Report r, IndexDirectory dir) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.json()) {
+            ObjectNode root = Json.object();
+            root.put("index", index.toString());
+            root.put("count", r.count());
+            root.put("total", r.total());
+            root.put("added", r.added());
+            root.put("updated", r.updated());
+            root.put("unchanged", r.unchanged());
+            root.put("removed", r.removed());
+            ArrayNode failed = root.putArray("failed");
+            r.failed().forEach(f -> failed.addObject().put("id", f.id()).put("path", f.path()).put("reason", f.reason()));
+            root.put("seconds", r.seconds());
+            out.println(Json.compact(root));
+        } else {
+            int embedded = r.added() + r.updated();
+            out.printf(Locale.ROOT, "index %s (%s, model %s): %d items%n", index, dir.settings().describe(), dir.model().name(), r.count());
+            out.printf(Locale.ROOT, "  %d pictures: %d added, %d updated, %d unchanged, %d failed; %d removed; %.1f s (%.1f embedded/s)%n",
+                    r.total(), r.added(), r.updated(), r.unchanged(), r.failed().size(), r.removed(), r.seconds(),
+                    embedded / Math.max(r.seconds(), 1e-9));
+            if (!r.failed().isEmpty()) {
+                out.println("  not indexed (fix or remove them, then run the same command again):");
+                r.failed().forEach(f -> out.println("    " + f.path() + ": " + f.reason()));
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,117 @@
+package io.openautoglm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.search.Filter;
+import io.openautoglm.search.FullPrecisionScorer;
+import io.openautoglm.search.Hit;
+import io.openautoglm.search.IndexDirectory;
+import io.openautoglm.search.SearchQuery;
+import io.openautoglm.search.Searcher;
+import io.openautoglm.search.VectorIndex;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Search an index by text or by picture: the most similar pictures first, with cosine scores.",
+            "The query is embedded with the model recorded in the index unless --model names another copy of it;",
+            "a different model is refused."})
+final class SearchCommand implements Callable<Integer> {
+    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (from `autoglm index build`).")
+    Path index;
+
+    static final class Query {
+        @Option(names = {"-t", "--text"}, paramLabel = "TEXT", description = "Find pictures that this text describes.")
+        String text;
+
+        @Option(names = {"-i", "--image"}, paramLabel = "FILE", description = "Find pictures similar to this one.")
+        Path image;
+    }
+
+    @ArgGroup(multiplicity = "1")
+    Query query;
+
+    @Option(names = "-k", paramLabel = "K", defaultValue = "10", description = "How many results (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--filter", paramLabel = "KEY=VALUE",
+            description = "Only items whose metadata KEY is VALUE; repeat: different keys must all match, one key's values are alternatives.")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--candidates", paramLabel = "N",
+            description = "Candidates the HNSW graph search explores (default: max(k, 100)); more is slower and closer to exact.")
+    Integer candidates;
+
+    @Option(names = "--rerank", paramLabel = "N", defaultValue = "0",
+            description = "Re-score the top N candidates with their full-precision vectors (for int8 indexes; default: off).")
+    int rerank;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "The index's model, if it has moved (default: the one the index recorded).")
+    Path model;
+
+    @Mixin
+    FormatOption format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (k < 1) {
+            throw new UserInputException("-k must be at least 1, got " + k);
+        }
+        if (rerank < 0 || (candidates != null && candidates < 1)) {
+            throw new UserInputException("--rerank must be 0 or more and --candidates at least 1");
+        }
+        Filter filter = Filter.parse(filters);
+        IndexDirectory dir = IndexDirectory.read(index);
+        List<Hit> hits;
+        try (IndexModel m = IndexModel.forIndex(dir, model); VectorIndex vectors = dir.open(false)) {
+            SearchQuery q = query.text != null ? SearchQuery.ofText(query.text, m.model().embedTexts(List.of(query.text))[0])
+                    : SearchQuery.ofImage(query.image, m.model().embedImageFiles(List.of(query.image),
+                            io.openautoglm.core.EmbedOptions.defaults())[0]);
+            Searcher searcher = rerank > 0 ? new Searcher(vectors, new FullPrecisionScorer(vectors), rerank) : Searcher.plain(vectors);
+            hits = searcher.search(q, k, filter, candidates == null ? Math.max(k, VectorIndex.DEFAULT_CANDIDATES) : candidates);
+        }
+        print(hits);
+        return 0;
+    }
+
+    private void print(List<Hit> hits) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (format.json()) {
+            ObjectNode root = Json.object();
+            ArrayNode results = root.putArray("results");
+            for (Hit h : hits) {
+                ObjectNode o = results.addObject();
+                o.put("id", h.id());
+                o.put("path", h.path());
+                o.put("score", h.score());
+                ObjectNode meta = o.putObject("metadata");
+                h.metadata().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                        .forEach(e -> meta.put(e.getKey(), e.getValue()));
+            }
+            out.println(Json.compact(root));
+        } else {
+            if (hits.isEmpty()) {
+                out.println("no results" + (filters.isEmpty() ? "" : " (the filter matched nothing)"));
+            }
+            int rank = 1;
+            for (Hit h : hits) {
+                out.printf(Locale.ROOT, "%3d  %.4f  %s%n", rank++, h.score(), h.path() != null ? h.path() : h.id());
+            }
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,80 @@
+package io.openautoglm.search;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.io.Sha256;
+import io.openautoglm.core.model.clip.ModelDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Which model filled an index: vectors from two models live in different spaces, so an index
+ * keeps the identity of its model and refuses vectors and queries from any other. Two identities
+ * are the same model when their weights hash, dimension and normalization agree; the name and
+ * path are for people (and for finding the model again to embed a query).
+ *
+ * @param path the model folder, absolute, as it was when the index was created
+ */
+public record ModelIdentity(String name, String weightsSha256, int dim, boolean normalized, String path) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelIdentity {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(weightsSha256, "weightsSha256");
+        if (dim < 1) {
+            throw new IllegalArgumentException("dim must be positive, got " + dim);
+        }
+    }
+
+    /** The identity of a loaded model: hashes the weights file of its folder (the only reliable fingerprint). */
+    public static ModelIdentity of(Path modelDir, MultimodalModel model) {
+        Path weights = ModelDirectory.read(modelDir).weights();
+        try {
+            return new ModelIdentity(model.name(), Sha256.of(weights), model.embeddingDim(), true,
+                    modelDir.toAbsolutePath().normalize().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + weights, e);
+        }
+    }
+
+    public boolean sameModelAs(ModelIdentity other) {
+        return weightsSha256.equals(other.weightsSha256) && dim == other.dim && normalized == other.normalized;
+    }
+
+    /**
+     * Refuses another model with one line that names both and says what to do.
+     *
+     * @param what the index, for the message
+     */
+    public void requireSameModel(ModelIdentity other, String what) {
+        if (!sameModelAs(other)) {
+            throw new UserInputException(what + " was built with model " + describe() + "; model " + other.describe()
+                    + " is a different model (its vectors live in another space): use the index's model, or build a new index");
+        }
+    }
+
+    /** {@code name (path, 64 dims, weights sha256 0123abcd...)} */
+    public String describe() {
+        return name + " (" + path + ", " + dim + " dims, weights sha256 " + weightsSha256.substring(0, Math.min(12, weightsSha256.length())) + "...)";
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", name);
+        o.put("weights_sha256", weightsSha256);
+        o.put("dim", dim);
+        o.put("normalized", normalized);
+        o.put("path", path);
+        return o;
+    }
+
+    public static ModelIdentity fromJson(JsonNode o) {
+        return new ModelIdentity(o.path("name").asText(), o.path("weights_sha256").asText(), o.path("dim").asInt(),
+                o.path("normalized").asBoolean(true), o.path("path").asText(null));
+    }
+}
