@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            MetricsCommand.class,
             TrainCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

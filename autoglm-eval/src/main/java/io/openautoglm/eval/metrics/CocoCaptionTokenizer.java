@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Tokenizes a caption the way the COCO caption toolkit does before scoring: Stanford's PTB tokenizer
@@ -38,6 +40,10 @@ public final class CocoCaptionTokenizer {
 
     /** Contraction endings split off as their own token, longest first. */
     private static final String[] CLITICS = {"n't", "'re", "'ve", "'ll", "'s", "'d", "'m"};
+
+    private static final Pattern TIME_OF_DAY = Pattern.compile("(\\d{1,2}:\\d{2})([aApP][mM])");
+    /** An SGML-style tag such as {@code <br>}, which PTB keeps whole. */
+    private static final Pattern TAG = Pattern.compile("</?\\p{L}[^<>]*>");
 
     private CocoCaptionTokenizer() {}
 
@@ -110,6 +116,10 @@ public final class CocoCaptionTokenizer {
 
     /** Splits one whitespace-free chunk into PTB tokens (original case). */
     private static void splitChunk(String chunk, List<String> out) {
+        if (TAG.matcher(chunk).matches()) {
+            out.add(chunk);
+            return;
+        }
         StringBuilder word = new StringBuilder();
         int n = chunk.length();
         for (int i = 0; i < n; ) {
@@ -173,6 +183,28 @@ public final class CocoCaptionTokenizer {
     /** A word without separators: opening quote, closing quote or period, then contractions. */
     private static void splitWord(String w, List<String> out) {
         String lower = w.toLowerCase(Locale.ENGLISH);
+        int n = lower.indexOf("'n'");
+        if (n >= 0) { // rock'n'roll -> rock 'n' roll
+            if (n > 0) {
+                splitWord(w.substring(0, n), out);
+            }
+            out.add(w.substring(n, n + 3));
+            if (n + 3 < w.length()) {
+                splitWord(w.substring(n + 3), out);
+            }
+            return;
+        }
+        if (lower.equals("y'all")) {
+            out.add(w.substring(0, 2));
+            out.add(w.substring(2));
+            return;
+        }
+        Matcher time = TIME_OF_DAY.matcher(w);
+        if (time.matches()) { // 5:00pm -> 5:00 pm
+            out.add(time.group(1));
+            out.add(time.group(2));
+            return;
+        }
         if (lower.equals("'tis") || lower.equals("'twas")) {
             out.add(w.substring(0, 2));
             out.add(w.substring(2));
