@@ -157,6 +157,7 @@ public final class CocoCaptionTokenizer {
                         separate = "-"; // "well-" -> "well -"
                     }
                 }
+                case '/' -> separate = next == 0 && word.length() > 0 ? "/" : null; // "w/" -> "w /"; "and/or" stays
                 case '&' -> separate = Character.isUpperCase(prev) && Character.isUpperCase(next) ? null : "&";
                 case '$' -> separate = "$";
                 case '#' -> separate = isDigit(next) ? "#" : null;

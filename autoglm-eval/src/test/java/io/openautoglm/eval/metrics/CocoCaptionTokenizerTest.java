@@ -60,5 +60,6 @@ class CocoCaptionTokenizerTest {
         check("a+b=c x<y 2*3 a/b ~tilde", "a + b = c x < y 2 * 3 a/b ~ tilde");
         check("caf\u00E9 smile \uD83D\uDE42 20\u00B0 \u00BD \u20AC5", "caf\u00E9 smile 20 \u00B0 1/2 $ 5");
         check("(a) <d>", "-lrb- a -rrb- <d>");
+        check("A plate w/ pizza, fries, etc. on a table", "a plate w / pizza fries etc. on a table");
     }
 }
