@@ -142,6 +142,7 @@ class MetricsCommandTest {
         CliRunner.assertOneLineError(caption(write("noann.json", "{\"annotations\": [{\"image_id\": 1}]}"), good),
                 "--annotations", "annotations[0]", "no \"caption\"");
         CliRunner.assertOneLineError(caption(a, write("empty.json", "")), "empty");
+        CliRunner.assertOneLineError(caption(a, write("trailing.json", "[{\"image_id\": 1, \"caption\": \"a\"}] x")), "not valid JSON");
     }
 
     @Test

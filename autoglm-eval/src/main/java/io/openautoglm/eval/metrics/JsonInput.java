@@ -2,6 +2,7 @@ package io.openautoglm.eval.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openautoglm.core.UserInputException;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
 
 /** Reading the metric input files, with one clear message per mistake. */
 final class JsonInput {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Trailing text after the JSON value is an error, as it is for Python's json.load.
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private JsonInput() {}
 
