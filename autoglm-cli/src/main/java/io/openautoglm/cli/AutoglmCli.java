@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             IndexCommand.class,
             SearchCommand.class,
+            MetricsCommand.class,
             TrainCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class

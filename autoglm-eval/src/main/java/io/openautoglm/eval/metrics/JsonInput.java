@@ -1,0 +1,92 @@
+package io.openautoglm.eval.metrics;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openautoglm.core.UserInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reading the metric input files, with one clear message per mistake. */
+final class JsonInput {
+    // Trailing text after the JSON value is an error, as it is for Python's json.load.
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private JsonInput() {}
+
+    static JsonNode read(Path file, String option) {
+        if (!Files.exists(file)) {
+            throw new UserInputException(option + " " + file + " does not exist");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UserInputException(option + " " + file + " is a directory, not a JSON file");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(file.toFile());
+            if (node == null || node.isMissingNode()) {
+                throw new UserInputException(option + " " + file + " is empty: expected JSON");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new UserInputException(option + " " + file + " is not valid JSON" + where + ": " + e.getOriginalMessage());
+        } catch (NoSuchFileException e) {
+            throw new UserInputException(option + " " + file + " does not exist");
+        } catch (IOException e) {
+            throw new UserInputException("cannot read " + option + " " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An id as the reference tools key it: integers and strings are distinct (7 and "7" are two
+     * ids, as in Python). Returns null for anything else.
+     */
+    static String idKey(JsonNode id) {
+        if (id == null) {
+            return null;
+        }
+        if (id.isIntegralNumber()) {
+            return id.bigIntegerValue().toString();
+        }
+        if (id.isTextual()) {
+            return id.toString(); // quoted, so it can never equal an integer's key
+        }
+        return null;
+    }
+
+    /** A field that must be present and a string; {@code where} names the record for the message. */
+    static String text(JsonNode record, String field, Path file, String option, String where) {
+        JsonNode v = record.get(field);
+        if (v == null || v.isNull()) {
+            throw new UserInputException(option + " " + file + ": " + where + " has no \"" + field + "\"");
+        }
+        if (!v.isTextual()) {
+            throw new UserInputException(option + " " + file + ": " + where + " has a \"" + field + "\" that is not a string: " + abbreviate(v));
+        }
+        return v.asText();
+    }
+
+    /** A field that must be present and an integer or string id. */
+    static String id(JsonNode record, String field, Path file, String option, String where) {
+        JsonNode v = record.get(field);
+        if (v == null || v.isNull()) {
+            throw new UserInputException(option + " " + file + ": " + where + " has no \"" + field + "\"");
+        }
+        String key = idKey(v);
+        if (key == null) {
+            throw new UserInputException(option + " " + file + ": " + where + " has a \"" + field
+                    + "\" that is neither an integer nor a string: " + abbreviate(v));
+        }
+        return key;
+    }
+
+    static String abbreviate(JsonNode v) {
+        String s = v.toString();
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+}
