@@ -23,8 +23,12 @@ public final class CaptionWriter {
 
     private final QuestionWriter questions = new QuestionWriter();
 
-    /** Captions, question/answer pairs and hard negatives; draws only from {@code random}. */
-    public Annotations write(Scene scene, RandomGenerator random) {
+    /**
+     * Captions, question/answer pairs and hard negatives. Draws from {@code random} exactly as
+     * version 1 did (so the pictures rendered after it stay the same) and from {@code extra} for
+     * what later versions added.
+     */
+    public Annotations write(Scene scene, RandomGenerator random, RandomGenerator extra) {
         List<Caption> captions = new ArrayList<>();
         List<SceneObject> objs = scene.objects();
         // The most specific caption first: retrieval is evaluated on it.
@@ -54,11 +58,11 @@ public final class CaptionWriter {
         addSwap(negatives, objs, full, "swap_shape", random, (o, donor) -> new SceneObject(donor.shape(), o.color(), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
         addSwap(negatives, objs, full, "swap_size", random, (o, donor) -> new SceneObject(o.shape(), o.color(), donor.size(), o.x(), o.y(), o.radius(), o.rotation()));
         // One attribute of one object replaced: contrasts that only one word separates.
-        addReplacement(negatives, objs, full, "replace_shape", random,
+        addReplacement(negatives, objs, full, "replace_shape", extra,
                 (o, r) -> new SceneObject(other(Shape.values(), o.shape(), r), o.color(), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
-        addReplacement(negatives, objs, full, "replace_color", random,
+        addReplacement(negatives, objs, full, "replace_color", extra,
                 (o, r) -> new SceneObject(o.shape(), other(ShapeColor.values(), o.color(), r), o.size(), o.x(), o.y(), o.radius(), o.rotation()));
-        addReplacement(negatives, objs, full, "replace_size", random,
+        addReplacement(negatives, objs, full, "replace_size", extra,
                 (o, r) -> new SceneObject(o.shape(), o.color(), other(ObjectSize.values(), o.size(), r), o.x(), o.y(), o.radius(), o.rotation()));
         for (String[] r : relations) {
             boolean definite = r[3].equals("1");

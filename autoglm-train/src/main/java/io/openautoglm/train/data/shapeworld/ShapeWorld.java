@@ -62,6 +62,15 @@ public final class ShapeWorld {
     }
 
     /**
+     * A second stream for image {@code index}'s annotations added after version 1 (the replace_*
+     * hard negatives): drawing them from {@link #imageRandom} would shift the noise drawn after the
+     * captions, and so change version 1's pictures.
+     */
+    public static RandomGenerator extraAnnotationRandom(long seed, long index) {
+        return new SplittableRandom(mix(mix(seed ^ 0xA2B7C3D4E5F60718L) + index * 0x94D049BB133111EBL));
+    }
+
+    /**
      * The split of image {@code index}: its own stream, so changing captions or rendering never
      * moves an image to another split.
      */

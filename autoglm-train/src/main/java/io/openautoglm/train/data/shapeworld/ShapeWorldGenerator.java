@@ -69,7 +69,7 @@ public final class ShapeWorldGenerator {
     public Item item(int index) {
         RandomGenerator random = ShapeWorld.imageRandom(config.seed(), index);
         Scene scene = sampler.sample(random);
-        Annotations ann = captions.write(scene, random);
+        Annotations ann = captions.write(scene, random, ShapeWorld.extraAnnotationRandom(config.seed(), index));
         BufferedImage image = renderer.render(scene, random);
         String split = ShapeWorldConfig.SPLIT_NAMES.get(ShapeWorld.splitOf(config.seed(), index, config.splits()));
         ObjectNode r = JSON.createObjectNode();

@@ -48,6 +48,19 @@ class ShapeWorldGeneratorTest {
         assertThat(Files.readString(c.resolve("train.jsonl"))).isNotEqualTo(Files.readString(a.resolve("train.jsonl")));
     }
 
+    /**
+     * Pictures are part of the bundled model's provenance: version 2 only adds text, drawn from its
+     * own stream, so seed 2's first pictures keep their version 1 bytes (hashes from version 1).
+     */
+    @Test
+    void picturesKeepTheirVersionOneBytes() throws Exception {
+        Path dir = generate("v1", ShapeWorldConfig.defaults(3, 2));
+        assertThat(io.openautoglm.core.io.Sha256.of(dir.resolve("images/000000.png")))
+                .isEqualTo("0df286c281b17a0c1895391a730c450130c01e794c6b0c36e7e08d85913c394a");
+        assertThat(io.openautoglm.core.io.Sha256.of(dir.resolve("images/000002.png")))
+                .isEqualTo("68823422503b91dfba1d3da00949d863cd5eae50f8d6a7fec28c00988bc2b0cb");
+    }
+
     @Test
     void aSmallDatasetIsAPrefixOfALargerOne() throws Exception {
         Path few = generate("few", small(8, 9));
