@@ -107,7 +107,9 @@ public final class EmbeddingService implements AutoCloseable {
         try {
             return imageLoader.load(bytes, name);
         } catch (ImageTooLargeException e) {
-            throw new ApiException(413, "image_too_large", e.getMessage());
+            // The loader's advice (raise ImageLoader maxPixels) is for library users; a client cannot.
+            throw new ApiException(413, "image_too_large", e.getMessage().replaceFirst(" \\(a guard.*$", "")
+                    + " set for this server");
         } catch (UserInputException e) {
             throw ApiException.badRequest("invalid_image", e.getMessage());
         }

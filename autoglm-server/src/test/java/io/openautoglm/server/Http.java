@@ -51,7 +51,9 @@ final class Http {
     }
 
     static Reply send(HttpRequest.Builder b, String... headers) {
-        b.timeout(Duration.ofSeconds(30));
+        if (b.build().timeout().isEmpty()) {
+            b.timeout(Duration.ofSeconds(30));
+        }
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -73,12 +75,16 @@ final class Http {
 
     /** A 64x64 PNG: a large filled disc of {@code colour} on ShapeWorld's dark grey. */
     static byte[] disc(Color colour) {
-        BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        return disc(colour, 64);
+    }
+
+    static byte[] disc(Color colour, int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(new Color(45, 45, 45));
-        g.fillRect(0, 0, 64, 64);
+        g.fillRect(0, 0, size, size);
         g.setColor(colour);
-        g.fillOval(12, 12, 40, 40);
+        g.fillOval(size / 5, size / 5, size * 3 / 5, size * 3 / 5);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
