@@ -49,7 +49,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 .register(registry);
         this.modelTime = Timer.builder("autoglm.model.batch")
                 .description("model time per batch").tag("function", name)
-                .publishPercentileHistogram()
+                .serviceLevelObjectives(ServerMetrics.LATENCY_BUCKETS)
                 .register(registry);
         Gauge.builder("autoglm.queue.depth", queue, BlockingQueue::size)
                 .description("items waiting for the model").tag("function", name)
