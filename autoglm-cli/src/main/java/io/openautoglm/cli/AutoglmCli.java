@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             TrainCommand.class,
             DemoCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {
