@@ -26,7 +26,7 @@ URL=$(sed -n 's/^listening on //p' "$LOG" | head -1)
 [[ -n $URL ]] || { echo "the server did not say where it listens" >&2; cat "$LOG" >&2; exit 1; }
 echo "server: $URL"
 FLAGS=(--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$PROFILE"
-       --window-size=1200,1500 --virtual-time-budget=20000)
+       --window-size=1200,1050 --virtual-time-budget=20000)
 DOM=$("$CHROME" "${FLAGS[@]}" --dump-dom "$URL/?demo=1" 2>/dev/null)
 grep -q 'data-demo="done"' <<<"$DOM" || { echo "the page did not finish its demo run" >&2; exit 1; }
 HITS=$(grep -o 'class="hit' <<<"$DOM" | wc -l)

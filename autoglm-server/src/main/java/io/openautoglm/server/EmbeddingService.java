@@ -86,7 +86,7 @@ public final class EmbeddingService implements AutoCloseable {
         for (String t : texts) {
             keys.add(new EmbeddingCache.Key(modelId, "text", Sha256.of(t.getBytes(StandardCharsets.UTF_8))));
         }
-        return lookUpOrCompute(keys, texts, textBatcher, deadlineNanos);
+        return compute(keys, lookUp(keys), texts, textBatcher, deadlineNanos);
     }
 
     /** Embeds encoded pictures (PNG, JPEG, ...): 400 for undecodable bytes, 413 over the pixel limit. */
@@ -95,12 +95,22 @@ public final class EmbeddingService implements AutoCloseable {
         for (byte[] f : files) {
             keys.add(new EmbeddingCache.Key(modelId, "image", Sha256.of(f)));
         }
+        float[][] hits = lookUp(keys);
         List<RgbImage> decoded = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             // Decode only what the cache does not already know.
-            decoded.add(cache.get(keys.get(i)) != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "image " + i));
+            decoded.add(hits[i] != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "input " + i));
         }
-        return lookUpOrCompute(keys, decoded, imageBatcher, deadlineNanos);
+        return compute(keys, hits, decoded, imageBatcher, deadlineNanos);
+    }
+
+    /** One cache look-up per input (so hit and miss counts are exact); null where missing. */
+    private float[][] lookUp(List<EmbeddingCache.Key> keys) {
+        float[][] hits = new float[keys.size()][];
+        for (int i = 0; i < hits.length; i++) {
+            hits[i] = cache.get(keys.get(i));
+        }
+        return hits;
     }
 
     private RgbImage decode(byte[] bytes, String name) {
@@ -115,19 +125,21 @@ public final class EmbeddingService implements AutoCloseable {
         }
     }
 
-    private <I> List<float[]> lookUpOrCompute(List<EmbeddingCache.Key> keys, List<I> inputs, MicroBatcher<I, float[]> batcher,
-            long deadlineNanos) {
+    /** The hits as they are, the misses through the batcher (then cached), all by the deadline. */
+    private <I> List<float[]> compute(List<EmbeddingCache.Key> keys, float[][] hits, List<I> inputs,
+            MicroBatcher<I, float[]> batcher, long deadlineNanos) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
         try {
             for (int i = 0; i < keys.size(); i++) {
-                float[] hit = cache.get(keys.get(i));
-                futures.add(hit != null ? CompletableFuture.completedFuture(hit) : batcher.submit(inputs.get(i)));
+                futures.add(hits[i] != null ? CompletableFuture.completedFuture(hits[i]) : batcher.submit(inputs.get(i)));
             }
             List<float[]> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 long left = deadlineNanos - System.nanoTime();
                 float[] e = futures.get(i).get(Math.max(0, left), TimeUnit.NANOSECONDS);
-                cache.put(keys.get(i), e);
+                if (hits[i] == null) {
+                    cache.put(keys.get(i), e);
+                }
                 out.add(e);
             }
             return out;

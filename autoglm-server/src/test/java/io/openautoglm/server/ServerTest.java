@@ -143,6 +143,17 @@ class ServerTest {
         double hitsAfter = server.metrics().registry().get("cache.gets").tag("result", "hit").functionCounter().count();
         assertThat(second.json().get("data")).isEqualTo(first.json().get("data"));
         assertThat(hitsAfter).isEqualTo(hitsBefore + 1);
+
+        // a picture: one look-up per request, a hit the second time, and the same vector
+        String picture = "{\"model\": \"" + model() + "\", \"input\": \"" + Http.dataUrl(Http.disc(Http.GREEN, 48)) + "\"}";
+        double missesBefore = server.metrics().registry().get("cache.gets").tag("result", "miss").functionCounter().count();
+        Http.Reply p1 = Http.post(url + "/v1/embeddings", picture);
+        Http.Reply p2 = Http.post(url + "/v1/embeddings", picture);
+        assertThat(p2.json().get("data")).isEqualTo(p1.json().get("data"));
+        assertThat(server.metrics().registry().get("cache.gets").tag("result", "miss").functionCounter().count())
+                .isEqualTo(missesBefore + 1);
+        assertThat(server.metrics().registry().get("cache.gets").tag("result", "hit").functionCounter().count())
+                .isEqualTo(hitsAfter + 1);
     }
 
     @Test
