@@ -6,7 +6,7 @@
 # queue (256): errors should be 429s only, admitted p99 bounded, resident memory flat.
 # Writes bench/results/load-test.{txt,json}.
 #
-#   bench/load-test.sh [--seconds 6] [--overload-seconds 12] [--model DIR]
+#   bench/load-test.sh [--seconds 6] [--rounds 3] [--overload-seconds 12] [--model DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/results

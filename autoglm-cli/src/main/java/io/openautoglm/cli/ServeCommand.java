@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body; larger gets 413 (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
-    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "89478485",
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "16777216",
             description = "Largest picture (width x height, read before decoding); larger gets 413 (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,6 +33,9 @@ public final class EmbeddingService implements AutoCloseable {
     private final MicroBatcher<String, float[]> textBatcher;
     private final MicroBatcher<RgbImage, float[]> imageBatcher;
     private final float logitScale;
+    // Decoding a picture near the pixel limit takes hundreds of MB; at most this many at once, so
+    // memory stays bounded however many requests arrive together.
+    private final Semaphore decoding = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry) {
         this.model = model;
@@ -99,7 +103,7 @@ public final class EmbeddingService implements AutoCloseable {
         List<RgbImage> decoded = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             // Decode only what the cache does not already know.
-            decoded.add(hits[i] != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "input " + i));
+            decoded.add(hits[i] != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos));
         }
         return compute(keys, hits, decoded, imageBatcher, deadlineNanos);
     }
@@ -113,7 +117,15 @@ public final class EmbeddingService implements AutoCloseable {
         return hits;
     }
 
-    private RgbImage decode(byte[] bytes, String name) {
+    private RgbImage decode(byte[] bytes, String name, long deadlineNanos) {
+        try {
+            if (!decoding.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ApiException(503, "timeout", "no picture decoder was free within the request timeout; retry later", 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+        }
         try {
             return imageLoader.load(bytes, name);
         } catch (ImageTooLargeException e) {
@@ -122,6 +134,8 @@ public final class EmbeddingService implements AutoCloseable {
                     + " set for this server");
         } catch (UserInputException e) {
             throw ApiException.badRequest("invalid_image", e.getMessage());
+        } finally {
+            decoding.release();
         }
     }
 

@@ -68,9 +68,16 @@ public record ServerConfig(
         }
     }
 
-    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, Pillow's pixel limit, batching on, cache on. */
+    /**
+     * The largest picture a server decodes by default: 4096 x 4096. Well above what a CLIP model
+     * sees (it resizes to a few hundred pixels), and small enough that the few concurrent decodes
+     * stay within a modest heap.
+     */
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = 4096L * 4096;
+
+    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on. */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, null, List.of(), 8L << 20, 89_478_485L, 256,
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, null, List.of(), 8L << 20, DEFAULT_MAX_IMAGE_PIXELS, 256,
                 30_000, 10_000, 10_000, BatchingConfig.DEFAULT, BatchingConfig.DEFAULT);
     }
 

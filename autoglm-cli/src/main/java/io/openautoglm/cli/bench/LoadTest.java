@@ -51,17 +51,19 @@ public final class LoadTest {
     private static final int[] CONCURRENCY = {1, 4, 16, 64};
 
     record Point(String mode, String input, int concurrency, double seconds, long ok, Map<Integer, Long> errors,
-            double throughput, double p50Ms, double p99Ms) {}
+            double throughput, double p50Ms, double p99Ms, double itemsPerModelCall) {}
 
     public static void main(String[] args) throws Exception {
         Path modelDir = Path.of("models/autoglm-shapes-tiny");
         double seconds = 6;
+        int rounds = 3;
         double overloadSeconds = 12;
         Path jsonOut = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> modelDir = Path.of(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--overload-seconds" -> overloadSeconds = Double.parseDouble(args[++i]);
                 case "--json" -> jsonOut = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -73,19 +75,25 @@ public final class LoadTest {
             List<String> images = pictures(64, model.preprocessor().imageSize());
             report.put("model", model.name());
             report.put("seconds_per_point", seconds);
-            System.out.printf(Locale.ROOT, "model %s; %.0f s per point after a 1 s warm-up; cache off; client and server in one JVM%n",
-                    model.name(), seconds);
-            System.out.printf(Locale.ROOT, "%-8s %-6s %5s | %9s %9s %9s | %s%n", "batching", "input", "conc", "req/s", "p50 ms",
-                    "p99 ms", "errors");
+            System.out.printf(Locale.ROOT, "model %s; %.0f s per point in %d rounds alternating on/off, 0.5 s warm-up each;"
+                    + " cache off; client and server in one JVM%n", model.name(), seconds, rounds);
+            System.out.printf(Locale.ROOT, "%-8s %-6s %5s | %9s %9s %9s %10s | %s%n", "batching", "input", "conc", "req/s", "p50 ms",
+                    "p99 ms", "items/call", "errors");
             for (String input : List.of("text", "image")) {
                 for (int c : CONCURRENCY) {
-                    for (String mode : List.of("on", "off")) {
-                        BatchingConfig b = mode.equals("on") ? new BatchingConfig(32, 2, 1024) : new BatchingConfig(1, 0, 1024);
-                        try (AutoglmServer server = start(model, b)) {
-                            Point p = closedLoop(server, model.name(), mode, input, images, c, seconds);
+                    // On and off alternate in short rounds, so both see the same share of a busy machine.
+                    try (AutoglmServer on = start(model, new BatchingConfig(32, 2, 1024));
+                            AutoglmServer off = start(model, new BatchingConfig(1, 0, 1024))) {
+                        List<Run> onRuns = new ArrayList<>();
+                        List<Run> offRuns = new ArrayList<>();
+                        for (int round = 0; round < rounds; round++) {
+                            onRuns.add(closedLoop(on, model.name(), input, images, c, seconds / rounds));
+                            offRuns.add(closedLoop(off, model.name(), input, images, c, seconds / rounds));
+                        }
+                        for (Point p : List.of(Run.merge("on", input, c, onRuns), Run.merge("off", input, c, offRuns))) {
                             points.add(p);
-                            System.out.printf(Locale.ROOT, "%-8s %-6s %5d | %9.1f %9.1f %9.1f | %s%n", mode, input, c,
-                                    p.throughput(), p.p50Ms(), p.p99Ms(), p.errors().isEmpty() ? "none" : p.errors());
+                            System.out.printf(Locale.ROOT, "%-8s %-6s %5d | %9.1f %9.1f %9.1f %10.1f | %s%n", p.mode(), input, c,
+                                    p.throughput(), p.p50Ms(), p.p99Ms(), p.itemsPerModelCall(), p.errors().isEmpty() ? "none" : p.errors());
                         }
                     }
                 }
@@ -105,11 +113,14 @@ public final class LoadTest {
             }
             System.out.println("/api/search: not measured (needs the search index; the server answers 501 for now)");
             report.set("points", JSON.valueToTree(points));
-            report.set("overload", overload(model, images, find(points, "on", "image", 64).throughput(), overloadSeconds));
+            double peak = points.stream().filter(p -> p.mode().equals("on") && p.input().equals("image"))
+                    .mapToDouble(Point::throughput).max().orElseThrow();
+            report.set("overload", overload(model, images, peak, overloadSeconds));
         }
         if (jsonOut != null) {
             Files.writeString(jsonOut, JSON.writeValueAsString(report));
         }
+        System.exit(0); // pooled client connections and their threads must not keep the JVM alive
     }
 
     private static AutoglmServer start(MultimodalModel model, BatchingConfig b) {
@@ -129,16 +140,34 @@ public final class LoadTest {
         return "{\"model\": \"" + model + "\", \"input\": \"" + value + "\"}";
     }
 
-    private static Point closedLoop(AutoglmServer server, String model, String mode, String input, List<String> images,
+    /** One timed slice of closed-loop load: latencies of 200s (ns) and other answers by status. */
+    record Run(double seconds, long[] latencies, Map<Integer, Long> errors, long modelCalls, double items) {
+        static Point merge(String mode, String input, int concurrency, List<Run> runs) {
+            double seconds = runs.stream().mapToDouble(Run::seconds).sum();
+            long[] l = runs.stream().flatMapToLong(r -> java.util.Arrays.stream(r.latencies())).sorted().toArray();
+            Map<Integer, Long> errors = new TreeMap<>();
+            runs.forEach(r -> r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum)));
+            double calls = runs.stream().mapToLong(Run::modelCalls).sum();
+            double items = runs.stream().mapToDouble(Run::items).sum();
+            return new Point(mode, input, concurrency, seconds, l.length, errors, l.length / seconds, pct(l, 0.50), pct(l, 0.99),
+                    calls == 0 ? Double.NaN : items / calls);
+        }
+    }
+
+    private static Run closedLoop(AutoglmServer server, String model, String input, List<String> images,
             int concurrency, double seconds) throws Exception {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(server.url() + "/v1/embeddings");
         AtomicLong counter = new AtomicLong();
         ExecutorService users = Executors.newFixedThreadPool(concurrency);
-        long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        long warmupEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         long end = warmupEnd + (long) (seconds * 1e9);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         Map<Integer, AtomicLong> errors = new ConcurrentHashMap<>();
+        var batches = server.metrics().registry().get("autoglm.batch.size")
+                .tag("function", input.equals("text") ? "text_embedding" : "image_embedding").summary();
+        long callsBefore = batches.count();
+        double itemsBefore = batches.totalAmount();
         for (int u = 0; u < concurrency; u++) {
             users.submit(() -> {
                 while (System.nanoTime() < end) {
@@ -152,7 +181,8 @@ public final class LoadTest {
                         status = -1;
                     }
                     long t1 = System.nanoTime();
-                    if (t0 >= warmupEnd && t1 <= end) {
+                    // Answers that arrive inside the timed window count (closed-loop throughput).
+                    if (t1 >= warmupEnd && t1 <= end) {
                         if (status == 200) {
                             latencies.add(t1 - t0);
                         } else {
@@ -165,10 +195,11 @@ public final class LoadTest {
         }
         users.shutdown();
         users.awaitTermination((long) seconds + 120, TimeUnit.SECONDS);
-        long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Integer, Long> errs = new TreeMap<>();
         errors.forEach((k, v) -> errs.put(k, v.get()));
-        return new Point(mode, input, concurrency, seconds, l.length, errs, l.length / seconds, pct(l, 0.50), pct(l, 0.99));
+        // (model calls include the warm-up's; the ratio items/call is what they are for)
+        return new Run(seconds, latencies.stream().mapToLong(Long::longValue).toArray(), errs,
+                batches.count() - callsBefore, batches.totalAmount() - itemsBefore);
     }
 
     /** Open loop at twice the peak rate: count answers by status, admitted latency, RSS over time. */
@@ -178,8 +209,12 @@ public final class LoadTest {
         BatchingConfig b = BatchingConfig.DEFAULT; // queue 256: what a default `autoglm serve` has
         ObjectNode out = JSON.createObjectNode();
         try (AutoglmServer server = start(model, b)) {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(8)).build();
+            ExecutorService clientThreads = Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "load-client");
+                t.setDaemon(true); // the JVM must exit when the test is over
+                return t;
+            });
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(clientThreads).build();
             URI uri = URI.create(server.url() + "/v1/embeddings");
             Semaphore outstanding = new Semaphore(1024); // the client's own bound; a refusal here is counted
             ConcurrentLinkedQueue<Long> admitted = new ConcurrentLinkedQueue<>();
