@@ -14,6 +14,7 @@ function headers() {
 async function api(path, body) {
   const res = await fetch(path, { method: body ? "POST" : "GET", headers: headers(), body: body ? JSON.stringify(body) : undefined });
   const json = await res.json().catch(() => ({}));
+  if (res.status === 401) $("key-box").hidden = false; // the server wants a key: ask for it
   if (!res.ok) throw new Error((json.error && json.error.message) || res.status + " " + res.statusText);
   return json;
 }
@@ -123,10 +124,13 @@ function demoItems() {
   return items;
 }
 
+let wired = false;
 async function init() {
   info = await api("/api/info");
   $("model").textContent = "model " + info.model + " · " + info.dimensions + " dimensions";
   $("key-box").hidden = !info.auth_required;
+  if (wired) return;
+  wired = true;
   $("demo-gallery").onclick = () => addToGallery(demoItems()).catch(showError);
   $("gallery-files").onchange = async (e) => {
     const files = [...e.target.files];
@@ -171,4 +175,5 @@ async function init() {
   }
 }
 
+$("api-key").onchange = () => { showError(null); init().catch(showError); };
 init().catch(showError);
