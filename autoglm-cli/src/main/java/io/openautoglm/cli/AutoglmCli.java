@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             MetricsCommand.class,
             TrainCommand.class,
             DemoCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

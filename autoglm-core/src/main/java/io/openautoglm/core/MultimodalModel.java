@@ -299,19 +299,27 @@ public final class MultimodalModel implements AutoCloseable {
         float[][] imageEmbeds = embedImages(images);
         List<ZeroShotResult> results = new ArrayList<>();
         for (float[] image : imageEmbeds) {
-            float[] logits = new float[labels.size()];
-            for (int c = 0; c < labels.size(); c++) {
-                logits[c] = scale * dot(image, classes[c]);
-            }
-            float[] p = softmax(logits);
-            List<ZeroShotResult.LabelScore> scored = new ArrayList<>();
-            for (int c = 0; c < labels.size(); c++) {
-                scored.add(new ZeroShotResult.LabelScore(labels.get(c), p[c]));
-            }
-            scored.sort((x, y) -> Float.compare(y.score(), x.score()));
-            results.add(new ZeroShotResult(List.copyOf(scored)));
+            results.add(scoreLabels(image, classes, labels, scale));
         }
         return results;
+    }
+
+    /**
+     * One image's labels, best first: the softmax of {@code logitScale} times the cosine of the
+     * normalized image embedding (D) with each label embedding (L, D).
+     */
+    public static ZeroShotResult scoreLabels(float[] image, float[][] classes, List<String> labels, float logitScale) {
+        float[] logits = new float[labels.size()];
+        for (int c = 0; c < labels.size(); c++) {
+            logits[c] = logitScale * dot(image, classes[c]);
+        }
+        float[] p = softmax(logits);
+        List<ZeroShotResult.LabelScore> scored = new ArrayList<>();
+        for (int c = 0; c < labels.size(); c++) {
+            scored.add(new ZeroShotResult.LabelScore(labels.get(c), p[c]));
+        }
+        scored.sort((x, y) -> Float.compare(y.score(), x.score()));
+        return new ZeroShotResult(List.copyOf(scored));
     }
 
     /**
@@ -333,10 +341,16 @@ public final class MultimodalModel implements AutoCloseable {
                 prompts.add(t.replace("{}", label));
             }
         }
-        float[][] e = embedTexts(prompts); // (L * P, D)
-        int p = templates.size();
-        float[][] out = new float[labels.size()][];
-        for (int c = 0; c < labels.size(); c++) {
+        return ensemblePrompts(embedTexts(prompts), labels.size(), templates.size());
+    }
+
+    /**
+     * Prompt ensembling over normalized prompt embeddings grouped label by label (the P prompts of
+     * label 0 first): each label's row is the renormalized mean of its P prompts. (L * P, D) -> (L, D)
+     */
+    public static float[][] ensemblePrompts(float[][] e, int labelCount, int p) {
+        float[][] out = new float[labelCount][];
+        for (int c = 0; c < labelCount; c++) {
             float[] mean = new float[e[0].length];
             for (int k = 0; k < p; k++) {
                 for (int d = 0; d < mean.length; d++) {

@@ -111,7 +111,7 @@ public final class ImageLoader {
             int h = reader.getHeight(0);
             long pixels = (long) w * h;
             if (pixels > maxPixels) {
-                throw new UserInputException(String.format(Locale.ROOT,
+                throw new ImageTooLargeException(String.format(Locale.ROOT,
                         "%s is %dx%d = %d pixels, over the limit of %d pixels (a guard against"
                                 + " decompression bombs); raise the image pixel limit (ImageLoader maxPixels)"
                                 + " if you trust this file", name, w, h, pixels, maxPixels));

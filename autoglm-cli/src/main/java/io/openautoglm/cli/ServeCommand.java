@@ -1,0 +1,177 @@
+package io.openautoglm.cli;
+
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.server.AutoglmServer;
+import io.openautoglm.server.BatchingConfig;
+import io.openautoglm.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, metrics.",
+            "The first line printed is 'listening on http://HOST:PORT'. SIGTERM or Ctrl-C stops gracefully:",
+            "new requests are refused, requests in flight finish (bounded wait). API: docs/api.md."})
+final class ServeCommand implements Callable<Integer> {
+    /** Running servers in this JVM, so tests that run the command in-process can stop it. */
+    static final List<ServeCommand> RUNNING = new CopyOnWriteArrayList<>();
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
+            description = "Address to bind (default: ${DEFAULT-VALUE}); anything but loopback needs an API key.")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port (default: ${DEFAULT-VALUE}); 0 picks a free one.")
+    int port;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "File whose first line is the API key clients must send as 'Authorization: Bearer KEY'"
+                    + " (or set AUTOGLM_API_KEY; default: no key, which only loopback allows).")
+    Path apiKeyFile;
+
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Allow browser pages from ORIGIN (e.g. http://localhost:3000) to call the API; repeat for more (default: CORS off).")
+    List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Most items per model call when coalescing concurrent requests (default: ${DEFAULT-VALUE}; 1 turns batching off).")
+    int batchSize;
+
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "5",
+            description = "Longest wait for more items after the first of a batch (default: ${DEFAULT-VALUE}).")
+    int batchWaitMs;
+
+    @Option(names = "--queue-capacity", paramLabel = "N", defaultValue = "256",
+            description = "Items waiting per model function before requests get 429 (default: ${DEFAULT-VALUE}).")
+    int queueCapacity;
+
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "30000",
+            description = "Longest a request waits for the model before 503 (default: ${DEFAULT-VALUE}).")
+    int timeoutMs;
+
+    @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "8388608",
+            description = "Largest request body; larger gets 413 (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--max-image-pixels", paramLabel = "N", defaultValue = "16777216",
+            description = "Largest picture (width x height, read before decoding); larger gets 413 (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
+    @Option(names = "--max-inputs", paramLabel = "N", defaultValue = "256",
+            description = "Most inputs per embeddings request, and labels x templates per classify request (default: ${DEFAULT-VALUE}).")
+    int maxInputs;
+
+    @Option(names = "--cache-entries", paramLabel = "N", defaultValue = "10000",
+            description = "Embeddings kept in the cache (default: ${DEFAULT-VALUE}; 0 turns it off).")
+    int cacheEntries;
+
+    @Spec
+    CommandSpec spec;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private AutoglmServer server;
+    private MultimodalModel loaded;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        quietServerLogs();
+        ServerConfig config;
+        try {
+            config = new ServerConfig(host, port, apiKey(), corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                    timeoutMs, cacheEntries, 10_000, batching(), batching());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        loaded = MultimodalModel.load(model.resolve());
+        try {
+            server = AutoglmServer.create(config, loaded).start();
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw new UserInputException("cannot listen on " + host + ":" + port + ": " + rootMessage(e)
+                    + (port != 0 ? " (is the port in use? --port 0 picks a free one)" : ""));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("listening on " + server.url());
+        out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
+                + "/ in a browser; API in docs/api.md; Ctrl-C stops");
+        out.flush();
+        Thread hook = new Thread(this::shutdown, "autoglm-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RUNNING.add(this);
+        try {
+            stopped.await();
+        } finally {
+            RUNNING.remove(this);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+        return 0;
+    }
+
+    /** Graceful stop (SIGTERM, Ctrl-C, or a test): drain the server, then free the model. */
+    synchronized void shutdown() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        server.stop();
+        loaded.close();
+        stopped.countDown();
+    }
+
+    private BatchingConfig batching() {
+        return new BatchingConfig(batchSize, batchSize == 1 ? 0 : batchWaitMs, queueCapacity);
+    }
+
+    private String apiKey() {
+        if (apiKeyFile != null) {
+            try {
+                String key = Files.readAllLines(apiKeyFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+                if (key.isEmpty()) {
+                    throw new UserInputException("--api-key-file " + apiKeyFile + " is empty: put the key on its first line");
+                }
+                return key;
+            } catch (IOException e) {
+                throw new UserInputException("cannot read --api-key-file " + apiKeyFile + ": " + e.getMessage());
+            }
+        }
+        String env = System.getenv("AUTOGLM_API_KEY");
+        return env == null || env.isBlank() ? null : env.strip();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Jetty and Javalin announce every start and stop at INFO; the first line we print says what matters. */
+    private static void quietServerLogs() {
+        for (String name : List.of("org.eclipse.jetty", "io.javalin")) {
+            String key = "org.slf4j.simpleLogger.log." + name;
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, "warn");
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package io.openautoglm.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP service: one entry point taking a config ({@link #create}), single-method handlers,
+ * one guard around every API route. The model is the caller's: the server never closes it.
+ */
+public final class AutoglmServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AutoglmServer.class);
+
+    /** Endpoints that arrive with later features; 501 until a route for them is supplied. */
+    static final Map<String, String> NOT_YET = Map.of(
+            "/api/search", "search needs a vector index (autoglm-search), not part of this server yet",
+            "/api/match", "image-text matching needs the fusion model, not available yet",
+            "/api/vqa", "visual question answering needs the fusion model, not available yet",
+            "/api/caption", "captioning needs the caption decoder, not available yet");
+
+    private final ServerConfig config;
+    private final EmbeddingService service;
+    private final ServerMetrics metrics;
+    private final Javalin app;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+    private final Set<String> available = new LinkedHashSet<>();
+    private volatile boolean draining;
+    private volatile boolean stopped;
+
+    private AutoglmServer(ServerConfig config, MultimodalModel model, List<ApiRoute> extraRoutes,
+            Map<String, BooleanSupplier> extraReadiness) {
+        this.config = config;
+        List<ApiRoute> routes = new ArrayList<>();
+        Set<String> paths = new LinkedHashSet<>(List.of("/v1/embeddings", "/api/classify", "/api/info", "/healthz",
+                "/readyz", "/metrics", "/"));
+        extraRoutes.forEach(r -> paths.add(r.path()));
+        paths.addAll(NOT_YET.keySet());
+        this.metrics = new ServerMetrics(paths);
+        this.service = new EmbeddingService(model, config, metrics.registry());
+        routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
+        routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs())));
+        routes.addAll(extraRoutes);
+        for (ApiRoute r : routes) {
+            available.add(r.path());
+        }
+        for (var e : NOT_YET.entrySet()) {
+            if (!available.contains(e.getKey())) {
+                routes.add(ApiRoute.post(e.getKey(), ctx -> {
+                    throw new ApiException(501, "not_available", e.getValue());
+                }));
+            }
+        }
+        readiness.put("model", () -> !stopped);
+        readiness.putAll(extraReadiness);
+
+        this.app = Javalin.create(c -> {
+            c.showJavalinBanner = false;
+            c.startupWatcherEnabled = false;
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.http.prefer405over404 = true;
+            c.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/web";
+                s.location = Location.CLASSPATH;
+            });
+            c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()),
+                    io.javalin.config.SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxFileSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxTotalRequestSize(config.maxBodyBytes(), io.javalin.config.SizeUnit.BYTES);
+            if (!config.corsOrigins().isEmpty()) {
+                c.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                    String first = config.corsOrigins().get(0);
+                    rule.allowHost(first, config.corsOrigins().subList(1, config.corsOrigins().size()).toArray(String[]::new));
+                }));
+            }
+            c.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), ctx.path(), ctx.statusCode(),
+                    Duration.ofNanos((long) (ms * 1e6))));
+        });
+        for (ApiRoute r : routes) {
+            app.addHttpHandler(r.method(), r.path(), guard(r.handler()));
+        }
+        app.get("/api/info", guard(this::info));
+        app.get("/metrics", guard(ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
+        app.get("/healthz", ctx -> Responses.json(ctx, 200, JsonBody.MAPPER.createObjectNode().put("status", "ok")));
+        app.get("/readyz", this::ready);
+        app.exception(ApiException.class, (e, ctx) -> Responses.error(ctx, e));
+        app.exception(HttpResponseException.class, (e, ctx) -> Responses.error(ctx, e.getStatus(),
+                e.getStatus() == 413 ? "body_too_large" : e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(),
+                e.getMessage()));
+        app.exception(UserInputException.class, (e, ctx) -> Responses.error(ctx, 400, "invalid_input", e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
+            Responses.error(ctx, 500, "internal", "internal error: " + e.getClass().getSimpleName());
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                Responses.error(ctx, 404, "not_found", "no such endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> Responses.error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    /** The server for {@code model} with the built-in routes. */
+    public static AutoglmServer create(ServerConfig config, MultimodalModel model) {
+        return create(config, model, List.of(), Map.of());
+    }
+
+    /**
+     * The server with extra API routes (replacing the 501 placeholders for their paths) and extra
+     * readiness checks (e.g. "index" open), reported by {@code /readyz}.
+     */
+    public static AutoglmServer create(ServerConfig config, MultimodalModel model, List<ApiRoute> extraRoutes,
+            Map<String, BooleanSupplier> extraReadiness) {
+        return new AutoglmServer(config, model, extraRoutes, extraReadiness);
+    }
+
+    /** Binds and starts answering; returns this for chaining. */
+    public AutoglmServer start() {
+        app.start(config.host(), config.port());
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    public EmbeddingService service() {
+        return service;
+    }
+
+    /** Wraps an API handler: shutdown drain, API key, in-flight count, deadline. */
+    private Handler guard(Handler handler) {
+        return ctx -> {
+            if (draining) {
+                ctx.header("Connection", "close");
+                throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+            }
+            checkApiKey(ctx);
+            inFlight.incrementAndGet();
+            try {
+                ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
+                ctx.attribute(Requests.DEADLINE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis()));
+                handler.handle(ctx);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        };
+    }
+
+    private void checkApiKey(Context ctx) {
+        if (config.apiKey() == null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        String expected = "Bearer " + config.apiKey();
+        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new ApiException(401, "unauthorized", "missing or wrong API key: send 'Authorization: Bearer KEY'");
+        }
+    }
+
+    private void info(Context ctx) {
+        ObjectNode root = JsonBody.MAPPER.createObjectNode();
+        root.put("model", service.modelName());
+        root.put("model_id", service.modelId());
+        root.put("dimensions", service.dimensions());
+        root.put("image_size", service.model().preprocessor().imageSize());
+        root.put("auth_required", config.apiKey() != null);
+        ArrayNode endpoints = root.putArray("endpoints");
+        available.forEach(endpoints::add);
+        ArrayNode missing = root.putArray("not_available");
+        NOT_YET.keySet().stream().filter(p -> !available.contains(p)).sorted().forEach(missing::add);
+        ObjectNode limits = root.putObject("limits");
+        limits.put("max_body_bytes", config.maxBodyBytes());
+        limits.put("max_image_pixels", config.maxImagePixels());
+        limits.put("max_inputs", config.maxInputs());
+        limits.put("request_timeout_ms", config.requestTimeoutMillis());
+        Responses.json(ctx, 200, root);
+    }
+
+    private void ready(Context ctx) {
+        ObjectNode root = JsonBody.MAPPER.createObjectNode();
+        ObjectNode checks = root.putObject("checks");
+        boolean ok = !draining;
+        for (var e : readiness.entrySet()) {
+            boolean pass = e.getValue().getAsBoolean();
+            checks.put(e.getKey(), pass);
+            ok &= pass;
+        }
+        checks.put("accepting", !draining);
+        root.put("status", ok ? "ready" : "not_ready");
+        Responses.json(ctx, ok ? 200 : 503, root);
+    }
+
+    /**
+     * Graceful stop: refuse new API requests (503, readiness fails), wait up to the grace period
+     * for requests in flight, let the batchers finish what is queued, then stop the HTTP server.
+     * Safe to call twice and from a shutdown hook.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        draining = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownGraceMillis());
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("{} requests still in flight after the {} ms grace period; stopping anyway", inFlight.get(),
+                    config.shutdownGraceMillis());
+        }
+        service.close();
+        app.stop();
+        stopped = true;
+        metrics.close();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

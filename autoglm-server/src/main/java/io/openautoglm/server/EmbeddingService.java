@@ -1,0 +1,204 @@
+package io.openautoglm.server;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.openautoglm.core.EmbedOptions;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.image.ImageLoader;
+import io.openautoglm.core.image.ImageTooLargeException;
+import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.io.Sha256;
+import io.openautoglm.core.UserInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The model functions the routes call: text and image embeddings, each through the cache and then
+ * its own {@link MicroBatcher}. Pictures are decoded (with the pixel limit) on the caller's thread,
+ * so the model thread only runs the network. New model functions (the fusion heads: matching, VQA,
+ * captions) add one batcher each here.
+ */
+public final class EmbeddingService implements AutoCloseable {
+    private final MultimodalModel model;
+    private final String modelId;
+    private final ImageLoader imageLoader;
+    private final EmbeddingCache cache;
+    private final MicroBatcher<String, float[]> textBatcher;
+    private final MicroBatcher<RgbImage, float[]> imageBatcher;
+    private final float logitScale;
+    // Decoding a picture near the pixel limit takes hundreds of MB; at most this many at once, so
+    // memory stays bounded however many requests arrive together.
+    private final Semaphore decoding = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+
+    public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry) {
+        this.model = model;
+        this.modelId = identity(model);
+        this.imageLoader = new ImageLoader(config.maxImagePixels());
+        this.cache = new EmbeddingCache(config.cacheEntries(), registry);
+        this.textBatcher = new MicroBatcher<>("text_embedding", config.textBatching(),
+                texts -> Arrays.asList(model.embedTexts(texts, oneCall(texts.size()))), registry);
+        this.imageBatcher = new MicroBatcher<>("image_embedding", config.imageBatching(),
+                images -> Arrays.asList(model.embedImages(images, oneCall(images.size()))), registry);
+        this.logitScale = model.logitScale();
+    }
+
+    /** The whole coalesced batch in one model call, normalized. */
+    private static EmbedOptions oneCall(int items) {
+        return EmbedOptions.defaults().withBatchSize(Math.max(1, items));
+    }
+
+    /**
+     * The cache's notion of "the same model": its name plus a hash of its configuration and
+     * provenance. One server serves one model, so this only has to tell models apart if a cache
+     * ever outlives or is shared beyond one server.
+     */
+    static String identity(MultimodalModel model) {
+        String described = model.config() + "|" + model.layout() + "|" + model.preprocessor();
+        return model.name() + "@" + Sha256.of(described.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    }
+
+    public MultimodalModel model() {
+        return model;
+    }
+
+    public String modelName() {
+        return model.name();
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public int dimensions() {
+        return model.embeddingDim();
+    }
+
+    public float logitScale() {
+        return logitScale;
+    }
+
+    /** Embeds texts (normalized), waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value). */
+    public List<float[]> embedTexts(List<String> texts, long deadlineNanos) {
+        List<EmbeddingCache.Key> keys = new ArrayList<>();
+        for (String t : texts) {
+            keys.add(new EmbeddingCache.Key(modelId, "text", Sha256.of(t.getBytes(StandardCharsets.UTF_8))));
+        }
+        return compute(keys, lookUp(keys), texts, textBatcher, deadlineNanos);
+    }
+
+    /** Embeds encoded pictures (PNG, JPEG, ...): 400 for undecodable bytes, 413 over the pixel limit. */
+    public List<float[]> embedImages(List<byte[]> files, long deadlineNanos) {
+        List<EmbeddingCache.Key> keys = new ArrayList<>();
+        for (byte[] f : files) {
+            keys.add(new EmbeddingCache.Key(modelId, "image", Sha256.of(f)));
+        }
+        float[][] hits = lookUp(keys);
+        List<RgbImage> decoded = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            // Decode only what the cache does not already know.
+            decoded.add(hits[i] != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos));
+        }
+        return compute(keys, hits, decoded, imageBatcher, deadlineNanos);
+    }
+
+    /** One cache look-up per input (so hit and miss counts are exact); null where missing. */
+    private float[][] lookUp(List<EmbeddingCache.Key> keys) {
+        float[][] hits = new float[keys.size()][];
+        for (int i = 0; i < hits.length; i++) {
+            hits[i] = cache.get(keys.get(i));
+        }
+        return hits;
+    }
+
+    private RgbImage decode(byte[] bytes, String name, long deadlineNanos) {
+        try {
+            if (!decoding.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ApiException(503, "timeout", "no picture decoder was free within the request timeout; retry later", 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+        }
+        try {
+            return imageLoader.load(bytes, name);
+        } catch (ImageTooLargeException e) {
+            // The loader's advice (raise ImageLoader maxPixels) is for library users; a client cannot.
+            throw new ApiException(413, "image_too_large", e.getMessage().replaceFirst(" \\(a guard.*$", "")
+                    + " set for this server");
+        } catch (UserInputException e) {
+            throw ApiException.badRequest("invalid_image", e.getMessage());
+        } finally {
+            decoding.release();
+        }
+    }
+
+    /** The hits as they are, the misses through the batcher (then cached), all by the deadline. */
+    private <I> List<float[]> compute(List<EmbeddingCache.Key> keys, float[][] hits, List<I> inputs,
+            MicroBatcher<I, float[]> batcher, long deadlineNanos) {
+        List<CompletableFuture<float[]>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < keys.size(); i++) {
+                futures.add(hits[i] != null ? CompletableFuture.completedFuture(hits[i]) : batcher.submit(inputs.get(i)));
+            }
+            List<float[]> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                long left = deadlineNanos - System.nanoTime();
+                float[] e = futures.get(i).get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                if (hits[i] == null) {
+                    cache.put(keys.get(i), e);
+                }
+                out.add(e);
+            }
+            return out;
+        } catch (TimeoutException e) {
+            throw new ApiException(503, "timeout", "the model did not answer within the request timeout; retry later", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ApiException api) {
+                throw api;
+            }
+            throw new IllegalStateException("model call failed: " + e.getCause(), e.getCause());
+        } catch (CancellationException e) {
+            throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+        } finally {
+            // Whatever did not finish (an error, a timeout, a refusal half-way) is dropped from the queue.
+            futures.forEach(f -> f.cancel(false));
+        }
+    }
+
+    /** Tokens the model reads for {@code text} (start and end included, at most the context length), for OpenAI's usage block. */
+    public int tokenCount(String text) {
+        long[] ids = model.tokenizer().encode(text);
+        long eos = model.config().text().eosId();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] == eos) {
+                return i + 1;
+            }
+        }
+        return ids.length;
+    }
+
+    public EmbeddingCache cache() {
+        return cache;
+    }
+
+    public List<MicroBatcher<?, ?>> batchers() {
+        return List.of(textBatcher, imageBatcher);
+    }
+
+    /** Lets queued work finish, then stops the model threads; the model itself is closed by its owner. */
+    @Override
+    public void close() {
+        textBatcher.close();
+        imageBatcher.close();
+    }
+}

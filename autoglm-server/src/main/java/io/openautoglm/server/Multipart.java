@@ -1,0 +1,77 @@
+package io.openautoglm.server;
+
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Multipart uploads ({@code curl -F image=@cat.jpg}), as the alternative to base64 in JSON. The
+ * whole body is size-checked before the servlet container parses it, and every parsing failure is
+ * a 400, never a 500.
+ */
+final class Multipart {
+    private Multipart() {}
+
+    static boolean isMultipart(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
+    }
+
+    /** Form fields {@code image} (a file), {@code labels} (comma-separated or repeated), {@code template} (repeated), {@code top_k}. */
+    static ClassifyRoute.Query classifyQuery(Context ctx, int maxInputs) {
+        long max = ctx.attribute(Requests.MAX_BODY);
+        long declared = ctx.req().getContentLengthLong();
+        if (declared < 0 || declared > max) {
+            // Without a length we cannot bound what the container buffers: ask for one.
+            throw declared < 0
+                    ? new ApiException(411, "length_required", "multipart uploads need a Content-Length")
+                    : Requests.tooLarge(max);
+        }
+        try {
+            UploadedFile file = ctx.uploadedFile("image");
+            if (file == null) {
+                throw ApiException.badRequest("missing_field", "missing form file 'image'");
+            }
+            byte[] image;
+            try (InputStream in = file.content()) {
+                image = in.readAllBytes();
+            }
+            List<String> labels = new ArrayList<>();
+            for (String l : ctx.formParams("labels")) {
+                Arrays.stream(l.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(labels::add);
+            }
+            if (labels.isEmpty()) {
+                throw ApiException.badRequest("missing_field", "missing form field 'labels' (comma-separated)");
+            }
+            if (labels.size() > maxInputs) {
+                throw ApiException.badRequest("too_many_inputs", labels.size() + " labels; at most " + maxInputs);
+            }
+            List<String> templates = ctx.formParams("template");
+            int topK = labels.size();
+            String k = ctx.formParam("top_k");
+            if (k != null) {
+                try {
+                    topK = Integer.parseInt(k.trim());
+                } catch (NumberFormatException e) {
+                    topK = 0;
+                }
+                if (topK < 1 || topK > maxInputs) {
+                    throw ApiException.badRequest("invalid_field", "form field 'top_k' must be an integer in 1.." + maxInputs);
+                }
+            }
+            return new ClassifyRoute.Query(image, labels,
+                    templates.isEmpty() ? List.of(ClassifyRoute.DEFAULT_TEMPLATE) : templates, topK);
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // The container reports a malformed multipart body as IllegalStateException or IOException.
+            throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+}

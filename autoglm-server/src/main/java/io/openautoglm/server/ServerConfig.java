@@ -1,0 +1,136 @@
+package io.openautoglm.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+/**
+ * Everything the server is told at start; nothing a client sends can change it (no endpoint reads
+ * a path from a request: the model comes from here only).
+ *
+ * @param host                where to bind; anything but a loopback address needs {@code apiKey}
+ * @param port                0 picks a free port
+ * @param apiKey              required as {@code Authorization: Bearer KEY} on the API when non-null
+ * @param corsOrigins         origins allowed cross-origin; empty: CORS off
+ * @param maxBodyBytes        request bodies above this are answered 413
+ * @param maxImagePixels      pictures whose header claims more pixels are answered 413
+ * @param maxInputs           inputs in one embeddings request, labels times templates in one classify request
+ * @param requestTimeoutMillis how long one request may wait for the model before 503
+ * @param cacheEntries        embeddings kept in the cache; 0 turns it off
+ * @param shutdownGraceMillis how long a graceful stop waits for requests in flight
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String apiKey,
+        List<String> corsOrigins,
+        long maxBodyBytes,
+        long maxImagePixels,
+        int maxInputs,
+        int requestTimeoutMillis,
+        int cacheEntries,
+        int shutdownGraceMillis,
+        BatchingConfig textBatching,
+        BatchingConfig imageBatching) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public ServerConfig {
+        corsOrigins = List.copyOf(corsOrigins);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("max body size must be at least 1024 bytes, got " + maxBodyBytes);
+        }
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("max image pixels must be positive, got " + maxImagePixels);
+        }
+        if (maxInputs < 1) {
+            throw new IllegalArgumentException("max inputs must be at least 1, got " + maxInputs);
+        }
+        if (requestTimeoutMillis < 1) {
+            throw new IllegalArgumentException("request timeout must be at least 1 ms, got " + requestTimeoutMillis);
+        }
+        if (cacheEntries < 0) {
+            throw new IllegalArgumentException("cache entries must be 0 or more, got " + cacheEntries);
+        }
+        if (shutdownGraceMillis < 0) {
+            throw new IllegalArgumentException("shutdown grace must be 0 or more ms, got " + shutdownGraceMillis);
+        }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("the API key is blank");
+        }
+        if (apiKey == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("binding to " + host + " (not loopback) needs an API key"
+                    + " (AUTOGLM_API_KEY or --api-key-file); clients then send 'Authorization: Bearer KEY'");
+        }
+    }
+
+    /**
+     * The largest picture a server decodes by default: 4096 x 4096. Well above what a CLIP model
+     * sees (it resizes to a few hundred pixels), and small enough that the few concurrent decodes
+     * stay within a modest heap.
+     */
+    public static final long DEFAULT_MAX_IMAGE_PIXELS = 4096L * 4096;
+
+    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, null, List.of(), 8L << 20, DEFAULT_MAX_IMAGE_PIXELS, 256,
+                30_000, 10_000, 10_000, BatchingConfig.DEFAULT, BatchingConfig.DEFAULT);
+    }
+
+    public ServerConfig withHostPort(String newHost, int newPort) {
+        return new ServerConfig(newHost, newPort, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withApiKey(String key) {
+        return new ServerConfig(host, port, key, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withCorsOrigins(List<String> origins) {
+        return new ServerConfig(host, port, apiKey, origins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withLimits(long bodyBytes, long imagePixels, int inputs, int timeoutMillis) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, bodyBytes, imagePixels, inputs,
+                timeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withCacheEntries(int entries) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, entries, shutdownGraceMillis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withShutdownGraceMillis(int millis) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, millis, textBatching, imageBatching);
+    }
+
+    public ServerConfig withBatching(BatchingConfig text, BatchingConfig image) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, text, image);
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false;
+        }
+        if (host.equals("localhost")) {
+            return true;
+        }
+        try {
+            // Literal addresses only: no DNS look-up decides whether we are exposed.
+            if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+                return false;
+            }
+            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}

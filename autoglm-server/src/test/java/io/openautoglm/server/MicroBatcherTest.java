@@ -1,0 +1,103 @@
+package io.openautoglm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The batcher with a plain function as its model: coalescing, refusal when full, skipping abandoned items. */
+class MicroBatcherTest {
+    /** A model whose first call blocks until released, recording the batches it sees. */
+    static final class GatedModel {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+
+        List<Integer> apply(List<Integer> batch) {
+            calls.add(List.copyOf(batch));
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return batch.stream().map(x -> x * 10).toList();
+        }
+    }
+
+    @Test
+    void itemsThatArriveWhileTheModelIsBusyGoTogetherInOrder() throws Exception {
+        GatedModel model = new GatedModel();
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(8, 50, 100), model::apply,
+                new SimpleMeterRegistry())) {
+            CompletableFuture<Integer> first = b.submit(0);
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            List<CompletableFuture<Integer>> rest = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                rest.add(b.submit(i));
+            }
+            model.release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            for (int i = 0; i < rest.size(); i++) {
+                assertThat(rest.get(i).get(5, TimeUnit.SECONDS)).isEqualTo((i + 1) * 10);
+            }
+            assertThat(model.calls).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5, 6, 7, 8), List.of(9, 10));
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesAtOnceWith429() throws Exception {
+        GatedModel model = new GatedModel();
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(1, 0, 2), model::apply,
+                new SimpleMeterRegistry())) {
+            b.submit(0);
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            b.submit(1);
+            b.submit(2);
+            assertThatThrownBy(() -> b.submit(3)).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(429);
+                assertThat(e.retryAfterSeconds()).isEqualTo(1);
+            });
+            assertThat(b.queueDepth()).isEqualTo(2);
+            model.release.countDown();
+        }
+    }
+
+    @Test
+    void itemsWhoseCallerGaveUpCostNoModelTime() throws Exception {
+        GatedModel model = new GatedModel();
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(8, 0, 100), model::apply,
+                new SimpleMeterRegistry())) {
+            b.submit(0);
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> abandoned = b.submit(1);
+            CompletableFuture<Integer> kept = b.submit(2);
+            abandoned.cancel(false);
+            model.release.countDown();
+            assertThat(kept.get(5, TimeUnit.SECONDS)).isEqualTo(20);
+            assertThat(model.calls).containsExactly(List.of(0), List.of(2));
+        }
+    }
+
+    @Test
+    void closeFinishesQueuedWorkThenRefuses() throws Exception {
+        GatedModel model = new GatedModel();
+        MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(4, 0, 100), model::apply,
+                new SimpleMeterRegistry());
+        b.submit(0);
+        assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Integer> queued = b.submit(5);
+        model.release.countDown();
+        b.close();
+        assertThat(queued.get(5, TimeUnit.SECONDS)).isEqualTo(50);
+        assertThatThrownBy(() -> b.submit(6)).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.status()).isEqualTo(503));
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Headless-Chromium check of the web page: starts `autoglm serve --port 0`, loads the page with
+# ?demo=1 (it draws 24 ShapeWorld-style pictures, embeds them through /v1/embeddings, searches
+# "a large red circle", and classifies a blue square through /api/classify), checks in the DOM that
+# the search ran and shows results, saves a screenshot, then stops the server with SIGTERM.
+#
+#   bench/web-screenshot.sh [OUT.png]        (default: docs/web-page.png)
+#
+# Needs: chromium (apt-get install -y chromium). Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHOT=${1:-docs/web-page.png}
+CHROME=$(command -v chromium || command -v chromium-browser || true)
+[[ -n $CHROME ]] || { echo "no chromium: apt-get install -y chromium" >&2; exit 1; }
+LOG=$(mktemp)
+PROFILE=$(mktemp -d)
+./autoglm serve --port 0 > "$LOG" 2>&1 &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null || true; rm -rf "$PROFILE"' EXIT
+for _ in $(seq 1 600); do
+  grep -q '^listening on ' "$LOG" && break
+  kill -0 $SERVER 2>/dev/null || { cat "$LOG" >&2; exit 1; }
+  sleep 0.5
+done
+URL=$(sed -n 's/^listening on //p' "$LOG" | head -1)
+[[ -n $URL ]] || { echo "the server did not say where it listens" >&2; cat "$LOG" >&2; exit 1; }
+echo "server: $URL"
+FLAGS=(--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$PROFILE"
+       --window-size=1200,1050 --virtual-time-budget=20000)
+DOM=$("$CHROME" "${FLAGS[@]}" --dump-dom "$URL/?demo=1" 2>/dev/null)
+grep -q 'data-demo="done"' <<<"$DOM" || { echo "the page did not finish its demo run" >&2; exit 1; }
+HITS=$(grep -o 'class="hit' <<<"$DOM" | wc -l)
+echo "search results shown: $HITS"
+[[ $HITS -gt 0 ]]
+grep -q 'class="bar"' <<<"$DOM" || { echo "no zero-shot labels shown" >&2; exit 1; }
+"$CHROME" "${FLAGS[@]}" --screenshot="$SHOT" "$URL/?demo=1" 2>/dev/null
+echo "screenshot: $SHOT"
+kill -TERM $SERVER
+wait $SERVER || true
+trap - EXIT
+rm -rf "$PROFILE"
+echo "server stopped on SIGTERM"
