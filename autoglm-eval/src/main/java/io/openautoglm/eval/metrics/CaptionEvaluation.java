@@ -88,27 +88,9 @@ public final class CaptionEvaluation {
         if (root.isEmpty()) {
             throw new UserInputException(option + " " + file + " has no results");
         }
-        Map<String, String> candidates = new HashMap<>();
-        Map<String, Integer> where = new HashMap<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode r = root.get(i);
-            String at = "results[" + i + "]";
-            if (!r.isObject()) {
-                throw new UserInputException(option + " " + file + ": " + at + " is not an object");
-            }
-            String id = JsonInput.id(r, "image_id", file, option, at);
-            String caption = JsonInput.text(r, "caption", file, option, at);
-            if (!references.containsKey(id)) {
-                throw new UserInputException(option + " " + file + ": " + at + " names image_id " + id
-                        + ", which has no caption in --annotations " + annotationsFile);
-            }
-            Integer before = where.put(id, i);
-            if (before != null) {
-                throw new UserInputException(option + " " + file + ": image_id " + id + " has two captions (results["
-                        + before + "] and " + at + "); the COCO protocol scores exactly one caption per image");
-            }
-            candidates.put(id, caption);
-        }
+        Map<String, String> candidates = JsonInput.keyedResults(root, file, option, "image_id", "caption", references::containsKey,
+                ", which has no caption in --annotations " + annotationsFile, "has two captions",
+                "the COCO protocol scores exactly one caption per image");
         if (!allowMissing) {
             List<String> missing = references.keySet().stream().filter(id -> !candidates.containsKey(id)).toList();
             if (!missing.isEmpty()) {

@@ -85,6 +85,39 @@ final class JsonInput {
         return key;
     }
 
+    /**
+     * A results array of {@code {idKey: id, valueKey: "..."}} objects as id -> value, in file order:
+     * each entry must be an object, name a known id, and name it once.
+     *
+     * @param unknown the end of the message for an unknown id (", which is not in --annotations A")
+     * @param repeated the middle of the message for a repeated id ("is answered twice")
+     * @param rule the end of that message (the protocol's rule)
+     */
+    static java.util.Map<String, String> keyedResults(JsonNode root, Path file, String option, String idKey, String valueKey,
+            java.util.function.Predicate<String> known, String unknown, String repeated, String rule) {
+        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
+        java.util.Map<String, Integer> where = new java.util.HashMap<>();
+        for (int i = 0; i < root.size(); i++) {
+            JsonNode r = root.get(i);
+            String at = "results[" + i + "]";
+            if (!r.isObject()) {
+                throw new UserInputException(option + " " + file + ": " + at + " is not an object");
+            }
+            String id = id(r, idKey, file, option, at);
+            String value = text(r, valueKey, file, option, at);
+            if (!known.test(id)) {
+                throw new UserInputException(option + " " + file + ": " + at + " names " + idKey + " " + id + unknown);
+            }
+            Integer before = where.put(id, i);
+            if (before != null) {
+                throw new UserInputException(option + " " + file + ": " + idKey + " " + id + " " + repeated + " (results["
+                        + before + "] and " + at + "); " + rule);
+            }
+            values.put(id, value);
+        }
+        return values;
+    }
+
     static String abbreviate(JsonNode v) {
         String s = v.toString();
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";

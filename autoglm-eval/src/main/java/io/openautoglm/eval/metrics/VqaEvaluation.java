@@ -146,27 +146,8 @@ public final class VqaEvaluation {
         }
         Map<String, Question> byId = new HashMap<>();
         questions.forEach(q -> byId.put(q.id(), q));
-        Map<String, String> predictions = new HashMap<>();
-        Map<String, Integer> where = new HashMap<>();
-        for (int i = 0; i < root.size(); i++) {
-            JsonNode r = root.get(i);
-            String at = "results[" + i + "]";
-            if (!r.isObject()) {
-                throw new UserInputException(option + " " + file + ": " + at + " is not an object");
-            }
-            String id = JsonInput.id(r, "question_id", file, option, at);
-            String answer = JsonInput.text(r, "answer", file, option, at);
-            if (!byId.containsKey(id)) {
-                throw new UserInputException(option + " " + file + ": " + at + " names question_id " + id
-                        + ", which is not in --annotations " + annotationsFile);
-            }
-            Integer before = where.put(id, i);
-            if (before != null) {
-                throw new UserInputException(option + " " + file + ": question_id " + id + " is answered twice (results["
-                        + before + "] and " + at + "); give one answer per question");
-            }
-            predictions.put(id, answer);
-        }
+        Map<String, String> predictions = JsonInput.keyedResults(root, file, option, "question_id", "answer", byId::containsKey,
+                ", which is not in --annotations " + annotationsFile, "is answered twice", "give one answer per question");
         List<String> missing = questions.stream().map(Question::id).filter(id -> !predictions.containsKey(id)).toList();
         if (!missing.isEmpty()) {
             throw new UserInputException(option + " " + file + " has no answer for " + missing.size() + " of the "
