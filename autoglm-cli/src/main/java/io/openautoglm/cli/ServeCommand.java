@@ -95,6 +95,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " It must have been built with the served model.")
     Path index;
 
+    @Option(names = "--no-gallery", description = "Without --index: serve no search (default: search a demo gallery of"
+            + " ShapeWorld pictures, generated and indexed on the first start, reused later).")
+    boolean noGallery;
+
+    @Option(names = "--gallery-dir", paramLabel = "DIR",
+            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery).")
+    Path galleryDir;
+
     @Spec
     CommandSpec spec;
 
@@ -118,8 +126,13 @@ final class ServeCommand implements Callable<Integer> {
         IndexDirectory indexDir = index == null ? null : IndexDirectory.read(index);
         loaded = MultimodalModel.load(modelDir);
         try {
-            if (indexDir != null) {
-                indexDir.model().requireSameModel(ModelIdentity.of(modelDir, loaded), "index " + indexDir.dir());
+            if (indexDir != null || !noGallery) {
+                ModelIdentity identity = ModelIdentity.of(modelDir, loaded);
+                if (indexDir == null) {
+                    indexDir = IndexDirectory.read(DemoGallery.prepare(galleryDir != null ? galleryDir : DemoGallery.defaultDir(),
+                            identity, loaded, spec.commandLine().getErr()));
+                }
+                indexDir.model().requireSameModel(identity, "index " + indexDir.dir());
                 searchIndex = indexDir.open(false);
                 indexOpen = true;
             }
@@ -147,7 +160,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");
         if (searchIndex != null) {
-            out.println("search over index " + index + " (" + searchIndex.count() + " pictures): POST /api/search");
+            out.println("search over " + (index != null ? "index " + index : "the demo gallery") + " (" + searchIndex.count()
+                    + " pictures): POST /api/search");
         }
         out.flush();
         Thread hook = new Thread(this::shutdown, "autoglm-serve-shutdown");
