@@ -89,6 +89,7 @@ async function searchServer(query, title) {
   const r = await api("/api/search", { ...query, k: 12 });
   const grid = $("results");
   grid.innerHTML = "";
+  const thumbs = [];
   for (const [i, hit] of r.results.entries()) {
     const cell = document.createElement("div");
     cell.className = "hit" + (i === 0 ? " best" : "");
@@ -99,8 +100,9 @@ async function searchServer(query, title) {
     cap.textContent = hit.score.toFixed(3);
     cell.append(img, cap);
     grid.append(cell);
-    if (hit.thumbnail_url) thumbnail(hit.thumbnail_url).then((u) => { img.src = u; });
+    if (hit.thumbnail_url) thumbs.push(thumbnail(hit.thumbnail_url).then((u) => { img.src = u; }));
   }
+  await Promise.all(thumbs);
   $("search-source").textContent = title;
 }
 
@@ -197,8 +199,9 @@ async function init() {
     classify(classifyUrl).catch(showError);
   };
   // ?demo=1: fill the page by itself (used by the headless-browser check in bench/).
+  // With a server index the search goes to /api/search; without one, to 24 shapes drawn here.
   if (new URLSearchParams(location.search).has("demo")) {
-    await addToGallery(demoItems());
+    if (!serverIndex) await addToGallery(demoItems());
     $("query").value = "a large red circle";
     await search("a large red circle");
     classifyUrl = drawShape("square", "blue", "large");
