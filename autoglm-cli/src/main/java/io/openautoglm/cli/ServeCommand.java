@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, search (--index), metrics.",
+        description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, search (--index, or a demo gallery), metrics.",
             "The first line printed is 'listening on http://HOST:PORT'. SIGTERM or Ctrl-C stops gracefully:",
             "new requests are refused, requests in flight finish (bounded wait). API: docs/api.md."})
 final class ServeCommand implements Callable<Integer> {
@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AutoglmServer server;
     private MultimodalModel loaded;
-    private VectorIndex searchIndex; // null without --index
+    private VectorIndex searchIndex; // null when serving no search (--no-gallery)
     private volatile boolean indexOpen;
 
     @Override
