@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Headless-Chromium check of the web page: starts `autoglm serve --port 0`, loads the page with
-# ?demo=1 (it draws 24 ShapeWorld-style pictures, embeds them through /v1/embeddings, searches
-# "a large red circle", and classifies a blue square through /api/classify), checks in the DOM that
-# the search ran and shows results, saves a screenshot, then stops the server with SIGTERM.
+# ?demo=1 (it searches "a large red circle": with the server's index (the demo gallery, or
+# SERVE_ARGS="--index DIR") through /api/search with thumbnails; with SERVE_ARGS=--no-gallery among
+# 24 ShapeWorld-style pictures it draws and embeds through /v1/embeddings; then it classifies a blue
+# square through /api/classify), checks in the DOM that the search ran and shows results, saves a
+# screenshot, then stops the server with SIGTERM.
 #
-#   bench/web-screenshot.sh [OUT.png]        (default: docs/web-page.png)
+#   [SERVE_ARGS="..."] bench/web-screenshot.sh [OUT.png]        (default: docs/web-page.png)
 #
 # Needs: chromium (apt-get install -y chromium). Loopback only.
 set -euo pipefail
@@ -14,7 +16,8 @@ CHROME=$(command -v chromium || command -v chromium-browser || true)
 [[ -n $CHROME ]] || { echo "no chromium: apt-get install -y chromium" >&2; exit 1; }
 LOG=$(mktemp)
 PROFILE=$(mktemp -d)
-./autoglm serve --port 0 > "$LOG" 2>&1 &
+# shellcheck disable=SC2086
+./autoglm serve --port 0 ${SERVE_ARGS:-} > "$LOG" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; rm -rf "$PROFILE"' EXIT
 for _ in $(seq 1 600); do
@@ -32,6 +35,11 @@ grep -q 'data-demo="done"' <<<"$DOM" || { echo "the page did not finish its demo
 HITS=$(grep -o 'class="hit' <<<"$DOM" | wc -l)
 echo "search results shown: $HITS"
 [[ $HITS -gt 0 ]]
+if grep -q '^search over ' "$LOG"; then
+  THUMBS=$(grep -o 'src="blob:' <<<"$DOM" | wc -l)
+  echo "server search (/api/search): thumbnails shown: $THUMBS"
+  [[ $THUMBS -eq $HITS ]] || { echo "not every result has its thumbnail" >&2; exit 1; }
+fi
 grep -q 'class="bar"' <<<"$DOM" || { echo "no zero-shot labels shown" >&2; exit 1; }
 "$CHROME" "${FLAGS[@]}" --screenshot="$SHOT" "$URL/?demo=1" 2>/dev/null
 echo "screenshot: $SHOT"

@@ -2,7 +2,8 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 let info = null;
-const gallery = []; // {name, url, vector}
+let serverIndex = false; // /readyz reports an index: search goes to /api/search
+const gallery = []; // {name, url, vector}: pictures added in this page, ranked here
 
 function headers() {
   const h = { "Content-Type": "application/json" };
@@ -71,9 +72,38 @@ function showResults(query, title) {
 }
 
 async function search(text) {
+  if (!gallery.length && serverIndex) return searchServer({ text }, "Best matches for “" + text + "” in the server's index (cosine similarity)");
   if (!gallery.length) throw new Error("add pictures (or make demo shapes) first");
   const [q] = await embed([text]);
   showResults(q, "Best matches for “" + text + "” among " + gallery.length + " pictures (cosine similarity)");
+}
+
+// Thumbnails are fetched with the same headers as the API (an <img src> could not send the key).
+async function thumbnail(url) {
+  const res = await fetch(url, { headers: headers() });
+  if (!res.ok) return "";
+  return URL.createObjectURL(await res.blob());
+}
+
+async function searchServer(query, title) {
+  const r = await api("/api/search", { ...query, k: 12 });
+  const grid = $("results");
+  grid.innerHTML = "";
+  const thumbs = [];
+  for (const [i, hit] of r.results.entries()) {
+    const cell = document.createElement("div");
+    cell.className = "hit" + (i === 0 ? " best" : "");
+    const img = document.createElement("img");
+    img.alt = hit.metadata.caption || hit.id;
+    img.title = hit.id + (hit.metadata.caption ? " — " + hit.metadata.caption : "");
+    const cap = document.createElement("div");
+    cap.textContent = hit.score.toFixed(3);
+    cell.append(img, cap);
+    grid.append(cell);
+    if (hit.thumbnail_url) thumbs.push(thumbnail(hit.thumbnail_url).then((u) => { img.src = u; }));
+  }
+  await Promise.all(thumbs);
+  $("search-source").textContent = title;
 }
 
 async function classify(url) {
@@ -129,6 +159,11 @@ async function init() {
   info = await api("/api/info");
   $("model").textContent = "model " + info.model + " · " + info.dimensions + " dimensions";
   $("key-box").hidden = !info.auth_required;
+  const ready = await fetch("/readyz").then((r) => r.json()).catch(() => ({}));
+  serverIndex = !!(ready.checks && ready.checks.index);
+  if (serverIndex) {
+    $("search-source").textContent = "Searching the server's picture index (/api/search); pictures you add below are ranked in this page instead.";
+  }
   if (wired) return;
   wired = true;
   $("demo-gallery").onclick = () => addToGallery(demoItems()).catch(showError);
@@ -145,8 +180,9 @@ async function init() {
   $("query-image").onchange = async (e) => {
     try {
       showError(null);
-      if (!gallery.length) throw new Error("add pictures (or make demo shapes) first");
       const url = await readAsDataUrl(e.target.files[0]);
+      if (!gallery.length && serverIndex) return await searchServer({ image: url }, "Pictures in the server's index most like " + e.target.files[0].name);
+      if (!gallery.length) throw new Error("add pictures (or make demo shapes) first");
       const [q] = await embed([url]);
       showResults(q, "Pictures most like " + e.target.files[0].name);
     } catch (err) { showError(err); }
@@ -163,8 +199,9 @@ async function init() {
     classify(classifyUrl).catch(showError);
   };
   // ?demo=1: fill the page by itself (used by the headless-browser check in bench/).
+  // With a server index the search goes to /api/search; without one, to 24 shapes drawn here.
   if (new URLSearchParams(location.search).has("demo")) {
-    await addToGallery(demoItems());
+    if (!serverIndex) await addToGallery(demoItems());
     $("query").value = "a large red circle";
     await search("a large red circle");
     classifyUrl = drawShape("square", "blue", "large");

@@ -2,9 +2,15 @@ package io.openautoglm.cli;
 
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.server.ApiRoute;
 import io.openautoglm.server.AutoglmServer;
+import io.openautoglm.server.EmbeddingService;
 import io.openautoglm.server.BatchingConfig;
+import io.openautoglm.server.SearchRoutes;
 import io.openautoglm.server.ServerConfig;
+import io.openautoglm.search.IndexDirectory;
+import io.openautoglm.search.ModelIdentity;
+import io.openautoglm.search.VectorIndex;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, metrics.",
+        description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, search (--index, or a demo gallery), metrics.",
             "The first line printed is 'listening on http://HOST:PORT'. SIGTERM or Ctrl-C stops gracefully:",
             "new requests are refused, requests in flight finish (bounded wait). API: docs/api.md."})
 final class ServeCommand implements Callable<Integer> {
@@ -81,12 +90,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Embeddings kept in the cache (default: ${DEFAULT-VALUE}; 0 turns it off).")
     int cacheEntries;
 
+    @Option(names = "--index", paramLabel = "DIR",
+            description = "Serve search over this index (from `autoglm index build`): POST /api/search, GET /api/thumbnail/ID."
+                    + " It must have been built with the served model.")
+    Path index;
+
+    @Option(names = "--no-gallery", description = "Without --index: serve no search (default: search a demo gallery of"
+            + " ShapeWorld pictures, generated and indexed on the first start, reused later).")
+    boolean noGallery;
+
+    @Option(names = "--gallery-dir", paramLabel = "DIR",
+            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery).")
+    Path galleryDir;
+
     @Spec
     CommandSpec spec;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AutoglmServer server;
     private MultimodalModel loaded;
+    private VectorIndex searchIndex; // null when serving no search (--no-gallery)
+    private volatile boolean indexOpen;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -98,10 +122,35 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
-        loaded = MultimodalModel.load(model.resolve());
+        Path modelDir = model.resolve();
+        IndexDirectory indexDir = index == null ? null : IndexDirectory.read(index);
+        loaded = MultimodalModel.load(modelDir);
         try {
-            server = AutoglmServer.create(config, loaded).start();
+            if (indexDir != null || !noGallery) {
+                ModelIdentity identity = ModelIdentity.of(modelDir, loaded);
+                if (indexDir == null) {
+                    indexDir = IndexDirectory.read(DemoGallery.prepare(galleryDir != null ? galleryDir : DemoGallery.defaultDir(),
+                            identity, loaded, spec.commandLine().getErr()));
+                }
+                indexDir.model().requireSameModel(identity, "index " + indexDir.dir());
+                searchIndex = indexDir.open(false);
+                indexOpen = true;
+            }
         } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        try {
+            if (searchIndex == null) {
+                server = AutoglmServer.create(config, loaded).start();
+            } else {
+                Function<EmbeddingService, List<ApiRoute>> search =
+                        service -> new SearchRoutes(searchIndex, service, maxImagePixels).routes();
+                Map<String, BooleanSupplier> ready = Map.of("index", () -> indexOpen);
+                server = AutoglmServer.create(config, loaded, search, ready).start();
+            }
+        } catch (RuntimeException e) {
+            closeIndex();
             loaded.close();
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + rootMessage(e)
                     + (port != 0 ? " (is the port in use? --port 0 picks a free one)" : ""));
@@ -110,6 +159,10 @@ final class ServeCommand implements Callable<Integer> {
         out.println("listening on " + server.url());
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");
+        if (searchIndex != null) {
+            out.println("search over " + (index != null ? "index " + index : "the demo gallery") + " (" + searchIndex.count()
+                    + " pictures): POST /api/search");
+        }
         out.flush();
         Thread hook = new Thread(this::shutdown, "autoglm-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -133,8 +186,16 @@ final class ServeCommand implements Callable<Integer> {
             return;
         }
         server.stop();
+        closeIndex();
         loaded.close();
         stopped.countDown();
+    }
+
+    private void closeIndex() {
+        indexOpen = false;
+        if (searchIndex != null) {
+            searchIndex.close();
+        }
     }
 
     private BatchingConfig batching() {

@@ -26,7 +26,8 @@ class ServeCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> AutoglmCli.run(new PrintWriter(out, true),
-                new PrintWriter(err, true), "serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--port", "0"));
+                new PrintWriter(err, true), "serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--port", "0",
+                "--no-gallery"));
         long start = System.nanoTime();
         while (!out.toString().contains("\n") && !exit.isDone() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
             Thread.sleep(20);
@@ -41,10 +42,48 @@ class ServeCommandTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = Json.MAPPER.readTree(r.body());
         assertThat(body.get("data").get(0).get("embedding").size()).isPositive();
+        HttpResponse<String> search = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"a red circle\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(search.statusCode()).as("--no-gallery serves no search").isEqualTo(501);
 
         assertThat(ServeCommand.RUNNING).hasSize(1);
         ServeCommand.RUNNING.get(0).shutdown();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void withoutAnIndexTheDemoGalleryIsBuiltOnceAndReused() throws Exception {
+        Path gallery = tmp.resolve("gallery");
+        for (int start = 0; start < 2; start++) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> AutoglmCli.run(new PrintWriter(out, true),
+                    new PrintWriter(err, true), "serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--port", "0",
+                    "--gallery-dir", gallery.toString()));
+            long t0 = System.nanoTime();
+            while (!out.toString().contains("\n") && !exit.isDone() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(120)) {
+                Thread.sleep(20);
+            }
+            String first = out.toString().lines().findFirst().orElse("");
+            assertThat(first).as(err.toString()).startsWith("listening on http://");
+            if (start == 0) {
+                assertThat(err.toString()).contains("generating " + DemoGallery.COUNT).contains("indexing");
+            } else {
+                assertThat(err.toString()).as("the second start reuses the gallery").doesNotContain("generating").doesNotContain("indexing");
+            }
+            String url = first.substring("listening on ".length());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"a red circle\", \"k\": 4}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(r.body()).get("results")).hasSize(4);
+            ServeCommand.RUNNING.get(0).shutdown();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        }
+        try (var files = Files.list(gallery)) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).as("no partial folders left")
+                    .allMatch(n -> !n.endsWith(".partial")).hasSize(2);
+        }
     }
 
     @Test

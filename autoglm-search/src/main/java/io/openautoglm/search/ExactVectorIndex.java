@@ -105,6 +105,16 @@ public final class ExactVectorIndex implements VectorIndex {
     }
 
     @Override
+    public synchronized Optional<Hit> get(String id) {
+        Integer slot = slots.get(id);
+        if (slot == null) {
+            return Optional.empty();
+        }
+        IndexEntry e = entries.get(slot);
+        return Optional.of(new Hit(e.id(), e.path(), 1f, e.metadata()));
+    }
+
+    @Override
     public synchronized Optional<float[]> vector(String id) {
         Integer slot = slots.get(id);
         return slot == null ? Optional.empty() : Optional.of(entries.get(slot).vector().clone());

@@ -199,6 +199,18 @@ public final class LuceneVectorIndex implements VectorIndex {
     }
 
     @Override
+    public Optional<Hit> get(String id) {
+        return withSearcher(s -> {
+            TopDocs top = s.search(new TermQuery(new Term(ID, id)), 1);
+            if (top.scoreDocs.length == 0) {
+                return Optional.<Hit>empty();
+            }
+            Document doc = s.storedFields().document(top.scoreDocs[0].doc);
+            return Optional.of(new Hit(doc.get(ID), doc.get(PATH), 1f, JSON.readValue(doc.get(METADATA), STRING_MAP)));
+        }, Optional.empty());
+    }
+
+    @Override
     public Optional<float[]> vector(String id) {
         return withSearcher(s -> {
             TopDocs top = s.search(new TermQuery(new Term(ID, id)), 1);

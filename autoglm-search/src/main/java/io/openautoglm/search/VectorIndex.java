@@ -34,6 +34,9 @@ public interface VectorIndex extends AutoCloseable {
     /** Every id with the content hash recorded for it (null where none was): what an incremental build compares against. */
     Map<String, String> contentHashes();
 
+    /** The stored entry with this id as a hit (score 1: it is itself), if present: what a thumbnail looks up. */
+    Optional<Hit> get(String id);
+
     /** The stored full-precision vector of an entry (what re-scoring reads), if the id is present. */
     Optional<float[]> vector(String id);
 

@@ -60,6 +60,11 @@ class VectorIndexTest {
             assertThat(ids(index.search(q2, 1, Filter.NONE))).containsExactly("p4");
             assertThat(index.vector("p3")).hasValueSatisfying(v -> assertThat(v[7]).isEqualTo(1f));
             assertThat(index.vector("p2")).isEmpty();
+            assertThat(index.get("p3")).hasValueSatisfying(h -> {
+                assertThat(h.path()).isEqualTo("/pics/p3.png");
+                assertThat(h.metadata()).containsEntry("label", "odd");
+            });
+            assertThat(index.get("p2")).isEmpty();
             assertThat(index.contentHashes()).hasSize(DIM - 1).containsEntry("p0", "sha-p0");
         }
     }

@@ -14,4 +14,8 @@ public record ApiRoute(HandlerType method, String path, Handler handler) {
     public static ApiRoute post(String path, Handler handler) {
         return new ApiRoute(HandlerType.POST, path, handler);
     }
+
+    public static ApiRoute get(String path, Handler handler) {
+        return new ApiRoute(HandlerType.GET, path, handler);
+    }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,16 +50,17 @@ public final class AutoglmServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean stopped;
 
-    private AutoglmServer(ServerConfig config, MultimodalModel model, List<ApiRoute> extraRoutes,
+    private AutoglmServer(ServerConfig config, MultimodalModel model, Function<EmbeddingService, List<ApiRoute>> extra,
             Map<String, BooleanSupplier> extraReadiness) {
         this.config = config;
         List<ApiRoute> routes = new ArrayList<>();
         Set<String> paths = new LinkedHashSet<>(List.of("/v1/embeddings", "/api/classify", "/api/info", "/healthz",
                 "/readyz", "/metrics", "/"));
-        extraRoutes.forEach(r -> paths.add(r.path()));
         paths.addAll(NOT_YET.keySet());
         this.metrics = new ServerMetrics(paths);
         this.service = new EmbeddingService(model, config, metrics.registry());
+        List<ApiRoute> extraRoutes = extra.apply(service);
+        extraRoutes.forEach(r -> metrics.addRoute(r.path()));
         routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
         routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs())));
         routes.addAll(extraRoutes);
@@ -95,7 +97,7 @@ public final class AutoglmServer implements AutoCloseable {
                     rule.allowHost(first, config.corsOrigins().subList(1, config.corsOrigins().size()).toArray(String[]::new));
                 }));
             }
-            c.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), ctx.path(), ctx.statusCode(),
+            c.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1e6))));
         });
         for (ApiRoute r : routes) {
@@ -133,6 +135,15 @@ public final class AutoglmServer implements AutoCloseable {
      */
     public static AutoglmServer create(ServerConfig config, MultimodalModel model, List<ApiRoute> extraRoutes,
             Map<String, BooleanSupplier> extraReadiness) {
+        return new AutoglmServer(config, model, service -> extraRoutes, extraReadiness);
+    }
+
+    /**
+     * As {@link #create(ServerConfig, MultimodalModel, List, Map)}, for routes that embed through the
+     * server's own {@link EmbeddingService} (so batching and the cache apply to them too).
+     */
+    public static AutoglmServer create(ServerConfig config, MultimodalModel model,
+            Function<EmbeddingService, List<ApiRoute>> extraRoutes, Map<String, BooleanSupplier> extraReadiness) {
         return new AutoglmServer(config, model, extraRoutes, extraReadiness);
     }
 
@@ -157,6 +168,16 @@ public final class AutoglmServer implements AutoCloseable {
 
     public EmbeddingService service() {
         return service;
+    }
+
+    /** The route pattern that answered ({@code /api/thumbnail/<id>}), so metrics have one series per route, not per id. */
+    private static String routeOf(Context ctx) {
+        try {
+            String pattern = ctx.endpointHandlerPath();
+            return pattern == null || pattern.isEmpty() || pattern.equals("*") ? ctx.path() : pattern;
+        } catch (RuntimeException e) {
+            return ctx.path();
+        }
     }
 
     /** Wraps an API handler: shutdown drain, API key, in-flight count, deadline. */

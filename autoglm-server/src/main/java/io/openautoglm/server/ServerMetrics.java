@@ -25,11 +25,11 @@ import java.util.Set;
 public final class ServerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    private final Set<String> routes;
+    private final Set<String> routes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param routes the paths that get their own {@code route} tag; anything else is "other" (bounded cardinality) */
     public ServerMetrics(Set<String> routes) {
-        this.routes = Set.copyOf(routes);
+        this.routes.addAll(routes);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -39,6 +39,11 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("autoglm.process.resident.memory", ServerMetrics::residentBytes)
                 .description("resident set size of the whole process, JVM and native (libtorch) memory")
                 .baseUnit("bytes").register(registry);
+    }
+
+    /** One more path with its own {@code route} tag (a route plugged in through {@link ApiRoute}). */
+    public void addRoute(String path) {
+        routes.add(path);
     }
 
     public PrometheusMeterRegistry registry() {

@@ -1,0 +1,127 @@
+package io.openautoglm.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.openautoglm.search.Filter;
+import io.openautoglm.search.Hit;
+import io.openautoglm.search.VectorIndex;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Search over an open {@link VectorIndex}: {@code POST /api/search} (a text or a picture, embedded
+ * through the server's {@link EmbeddingService}, so batching and the cache apply) and
+ * {@code GET /api/thumbnail/<id>} (a small PNG of an indexed picture, found by id; the file is the
+ * one the index recorded, never a path the client names). The index is the caller's to close.
+ */
+public final class SearchRoutes {
+    public static final String SEARCH = "/api/search";
+    public static final String THUMBNAIL = "/api/thumbnail/";
+    static final int MAX_K = 100;
+    private static final Set<String> FIELDS = Set.of("text", "image", "k", "filter");
+
+    private final VectorIndex index;
+    private final EmbeddingService service;
+    private final Thumbnails thumbnails;
+
+    public SearchRoutes(VectorIndex index, EmbeddingService service, long maxImagePixels) {
+        this.index = index;
+        this.service = service;
+        this.thumbnails = new Thumbnails(maxImagePixels);
+    }
+
+    /** The routes to hand to {@link AutoglmServer#create}. */
+    public List<ApiRoute> routes() {
+        // <id> (not {id}) matches slashes: ids are paths relative to the indexed folder.
+        return List.of(ApiRoute.post(SEARCH, this::search), ApiRoute.get(THUMBNAIL + "<id>", this::thumbnail));
+    }
+
+    void search(Context ctx) {
+        JsonBody body = JsonBody.parse(Requests.body(ctx), FIELDS);
+        if (body.has("text") == body.has("image")) {
+            throw ApiException.badRequest("invalid_query", "send exactly one of 'text' and 'image'");
+        }
+        int k = body.optionalInt("k", 10, 1, MAX_K);
+        Filter filter = filter(body);
+        long deadline = Requests.deadline(ctx);
+        float[] query;
+        if (body.has("text")) {
+            String text = body.requiredString("text");
+            if (text.isBlank()) {
+                throw ApiException.badRequest("invalid_field", "field 'text' is empty");
+            }
+            query = service.embedTexts(List.of(text), deadline).get(0);
+        } else {
+            query = service.embedImages(List.of(ImageData.decode(body.requiredString("image"), "image")), deadline).get(0);
+        }
+        List<Hit> hits = index.search(query, k, filter);
+
+        ObjectNode root = JsonBody.MAPPER.createObjectNode();
+        ArrayNode results = root.putArray("results");
+        for (Hit h : hits) {
+            ObjectNode o = results.addObject();
+            o.put("id", h.id());
+            o.put("score", h.score());
+            ObjectNode meta = o.putObject("metadata");
+            new TreeMap<>(h.metadata()).forEach(meta::put);
+            o.put("thumbnail_url", h.path() == null ? null : thumbnailUrl(h.id()));
+        }
+        Responses.json(ctx, 200, root);
+    }
+
+    /** {@code {"key": "value"}}, or {@code {"key": ["a", "b"]}} for alternatives, as the CLI's --filter. */
+    private static Filter filter(JsonBody body) {
+        if (!body.has("filter")) {
+            return Filter.NONE;
+        }
+        JsonNode node = body.get("filter");
+        String shape = "field 'filter' must be an object of metadata keys to a string or a list of strings";
+        if (!node.isObject()) {
+            throw ApiException.badRequest("invalid_field", shape);
+        }
+        Map<String, Set<String>> allowed = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Set<String> values = new LinkedHashSet<>();
+            if (e.getValue().isTextual()) {
+                values.add(e.getValue().asText());
+            } else if (e.getValue().isArray() && !e.getValue().isEmpty()) {
+                for (JsonNode v : e.getValue()) {
+                    if (!v.isTextual()) {
+                        throw ApiException.badRequest("invalid_field", shape + " (key '" + e.getKey() + "')");
+                    }
+                    values.add(v.asText());
+                }
+            } else {
+                throw ApiException.badRequest("invalid_field", shape + " (key '" + e.getKey() + "')");
+            }
+            allowed.put(e.getKey(), values);
+        }
+        return new Filter(allowed);
+    }
+
+    void thumbnail(Context ctx) {
+        String id = ctx.pathParam("id");
+        Hit entry = index.get(id).filter(h -> h.path() != null)
+                .orElseThrow(() -> new ApiException(404, "not_found", "no indexed picture with id '" + id + "'"));
+        byte[] png = thumbnails.png(entry);
+        ctx.status(200).contentType("image/png").header("Cache-Control", "private, max-age=3600").result(png);
+    }
+
+    /** The thumbnail's URL for an id: each path segment percent-encoded, the slashes kept. */
+    static String thumbnailUrl(String id) {
+        return THUMBNAIL + java.util.Arrays.stream(id.split("/", -1))
+                .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+}
