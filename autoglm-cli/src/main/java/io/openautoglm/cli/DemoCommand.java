@@ -1,5 +1,6 @@
 package io.openautoglm.cli;
 
+import io.openautoglm.core.io.FileTrees;
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.ZeroShotResult;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%ndone in %.1f s%n", (System.nanoTime() - start) / 1e9);
         } finally {
             if (keep == null) {
-                deleteTree(dir);
+                FileTrees.delete(dir);
             }
         }
         out.flush();
@@ -134,13 +134,5 @@ final class DemoCommand implements Callable<Integer> {
                 r.imageToText().recallAt1(), r.imageToText().recallAt5(), r.imageToText().recallAt10());
         out.printf(Locale.ROOT, "  zero-shot    color top-1 %.3f   shape top-1 %.3f%n", color.top1(), shape.top1());
         out.printf(Locale.ROOT, "  compositional: true caption beats its swapped twin in %.3f of %d pairs%n", comp.accuracy(), comp.n());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

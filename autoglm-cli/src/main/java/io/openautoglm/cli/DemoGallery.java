@@ -1,5 +1,6 @@
 package io.openautoglm.cli;
 
+import io.openautoglm.core.io.FileTrees;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
@@ -19,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The gallery {@code autoglm serve} searches when given no {@code --index}: {@value #COUNT}
@@ -82,13 +81,7 @@ final class DemoGallery {
 
     /** An empty folder at {@code p}, removing what a killed earlier start left there. */
     private static Path fresh(Path p) throws IOException {
-        if (Files.exists(p)) {
-            try (Stream<Path> all = Files.walk(p)) {
-                for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
+        FileTrees.delete(p);
         return p;
     }
 

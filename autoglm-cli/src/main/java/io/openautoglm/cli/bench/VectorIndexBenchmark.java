@@ -89,7 +89,7 @@ public final class VectorIndexBenchmark {
         for (String quantization : quantizations) {
             IndexSettings settings = new IndexSettings(IndexSettings.Kind.hnsw, IndexSettings.Quantization.valueOf(quantization), 16, 100);
             Path where = dir.resolve(data + "-" + n + "-" + quantization);
-            deleteRecursively(where);
+            io.openautoglm.core.io.FileTrees.delete(where);
             IndexDirectory index = IndexDirectory.create(where, settings, model);
             long t0 = System.nanoTime();
             try (VectorIndex hnsw = index.open(true)) {
@@ -162,16 +162,6 @@ public final class VectorIndexBenchmark {
             out.add(Integer.parseInt(s.trim()));
         }
         return out;
-    }
-
-    private static void deleteRecursively(Path p) throws Exception {
-        if (Files.exists(p)) {
-            try (var files = Files.walk(p)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
     }
 
     private interface Generator {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.io.AtomicFiles;
+import io.openautoglm.core.io.FileTrees;
 import io.openautoglm.train.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,14 +50,10 @@ public final class CheckpointStore {
             model.save(tmp, provenance);
             optimizer.save(tmp.resolve(OPTIMIZER));
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state));
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
+            FileTrees.delete(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            if (Files.exists(tmp)) {
-                deleteTree(tmp);
-            }
+            FileTrees.delete(tmp);
         }
         prune();
         return target;
@@ -75,13 +72,9 @@ public final class CheckpointStore {
                 Files.move(bestDir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, bestDir, StandardCopyOption.ATOMIC_MOVE);
-            if (Files.exists(old)) {
-                deleteTree(old);
-            }
+            FileTrees.delete(old);
         } finally {
-            if (Files.exists(tmp)) {
-                deleteTree(tmp);
-            }
+            FileTrees.delete(tmp);
         }
     }
 
@@ -114,19 +107,11 @@ public final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keepLast; i++) {
-            deleteTree(all.get(i));
+            FileTrees.delete(all.get(i));
         }
     }
 
     static String name(long step) {
         return String.format("step-%08d", step);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
