@@ -125,8 +125,9 @@ public final class BatchLoader implements AutoCloseable {
             columnKeys[batchSize + n] = "caption:" + normalizeCaption(negatives.get(n));
             System.arraycopy(tokenizer.encode(negatives.get(n)), 0, allIds, (batchSize + n) * t, t);
         }
-        return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, ContrastiveLoss.targets(keys, columnKeys),
-                ContrastiveLoss.targets(keys), captions);
+        float[] textToImage = ContrastiveLoss.targets(keys);
+        float[] imageToText = negatives.isEmpty() ? textToImage : ContrastiveLoss.targets(keys, columnKeys);
+        return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions);
     }
 
     /** Up to {@code n} distinct items of {@code from}, drawn without replacement. */

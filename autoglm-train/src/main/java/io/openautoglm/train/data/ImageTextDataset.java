@@ -8,7 +8,6 @@ import io.openautoglm.core.image.ImageLoader;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -36,11 +35,7 @@ public final class ImageTextDataset {
             ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
-        List<List<String>> negatives = new ArrayList<>();
-        for (ManifestRecord r : records) {
-            negatives.add(List.of());
-        }
-        ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
+        TrainingExample[] checked = new TrainingExample[records.size()];
         IntStream.range(0, records.size()).parallel().forEach(i -> {
             ManifestRecord r = records.get(i);
             String where = manifest.file() + ":" + r.lineNumber() + ": ";
@@ -50,20 +45,19 @@ public final class ImageTextDataset {
                 problems[i] = where + "no \"" + positiveKey + "\" (data.positive_key)";
             } else {
                 try {
-                    if (withHardNegatives) {
-                        negatives.set(i, HardNegative.of(r).stream().map(HardNegative::caption).toList());
-                    }
+                    List<String> negatives = withHardNegatives
+                            ? HardNegative.of(r).stream().map(HardNegative::caption).toList() : List.of();
                     loader.load(r.image());
+                    checked[i] = new TrainingExample(r.lineNumber(), r.image(), r.captions(),
+                            positiveKey == null ? null : r.get(positiveKey), negatives);
                 } catch (UserInputException | IllegalArgumentException e) {
                     problems[i] = where + e.getMessage();
                 }
             }
-            seen.put(i, true);
         });
         List<TrainingExample> examples = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
-            ManifestRecord r = records.get(i);
             if (problems[i] != null) {
                 if (!skipBad) {
                     throw new UserInputException(problems[i] + " (set data.on_bad_record: skip to skip such records)");
@@ -72,8 +66,7 @@ public final class ImageTextDataset {
                 report.println("skipped " + problems[i]);
                 continue;
             }
-            examples.add(new TrainingExample(r.lineNumber(), r.image(), r.captions(),
-                    positiveKey == null ? null : r.get(positiveKey), negatives.get(i)));
+            examples.add(checked[i]);
         }
         if (examples.isEmpty()) {
             throw new UserInputException("manifest " + manifest.file() + " has no usable records (" + skipped.size() + " skipped)");
