@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.openautoglm.core.UserInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -10,6 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
 
 /** Reading the metric input files, with one clear message per mistake. */
 final class JsonInput {
@@ -93,10 +97,10 @@ final class JsonInput {
      * @param repeated the middle of the message for a repeated id ("is answered twice")
      * @param rule the end of that message (the protocol's rule)
      */
-    static java.util.Map<String, String> keyedResults(JsonNode root, Path file, String option, String idKey, String valueKey,
-            java.util.function.Predicate<String> known, String unknown, String repeated, String rule) {
-        java.util.Map<String, String> values = new java.util.LinkedHashMap<>();
-        java.util.Map<String, Integer> where = new java.util.HashMap<>();
+    static Map<String, String> keyedResults(JsonNode root, Path file, String option, String idKey, String valueKey,
+            Predicate<String> known, String unknown, String repeated, String rule) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> where = new HashMap<>();
         for (int i = 0; i < root.size(); i++) {
             JsonNode r = root.get(i);
             String at = "results[" + i + "]";
