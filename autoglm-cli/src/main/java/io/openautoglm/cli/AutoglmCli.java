@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
         subcommands = {
             EmbedCommand.class,
             ClassifyCommand.class,
+            MatchCommand.class,
+            VqaCommand.class,
+            CaptionCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
             DataCommand.class,

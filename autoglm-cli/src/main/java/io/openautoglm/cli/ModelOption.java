@@ -16,11 +16,16 @@ public final class ModelOption {
     Path model;
 
     public Path resolve() {
-        if (model != null) {
-            return model;
+        return resolve(model, BUNDLED);
+    }
+
+    /** {@code given}, else the bundled model at {@code relative} under the project root. */
+    static Path resolve(Path given, String relative) {
+        if (given != null) {
+            return given;
         }
         String home = System.getenv().getOrDefault("AUTOGLM_HOME", ".");
-        Path bundled = Path.of(home).resolve(BUNDLED);
+        Path bundled = Path.of(home).resolve(relative);
         if (!Files.isDirectory(bundled)) {
             throw new UserInputException("no --model given and the bundled model is not at " + bundled
                     + ": pass --model DIR (a model folder)");

@@ -10,6 +10,8 @@ import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
 import io.openautoglm.train.trainer.Trainer;
 import io.openautoglm.train.trainer.Validator;
+import io.openautoglm.eval.VqaEvaluator;
+import io.openautoglm.eval.metrics.VqaMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -112,6 +114,9 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Questions answered at each validation (the first ones of the validation manifest). */
+    private static final int VQA_VALIDATION_QUESTIONS = 2000;
+
     /** Retrieval on the validation manifest, plus zero-shot for each configured label key. */
     static Validator validator(TrainConfig cfg, PrintWriter err) {
         return (MultimodalModel model, Manifest manifest) -> {
@@ -128,6 +133,12 @@ final class TrainCommand implements Callable<Integer> {
                         List.of(ZeroShotEvaluator.DEFAULT_TEMPLATE));
                 metrics.put("zero_shot." + key + ".top1", z.top1());
                 metrics.put("zero_shot." + key + ".mean_per_class_recall", z.meanPerClassRecall());
+            }
+            if (model.hasFusion() && cfg.loss().answer() > 0) {
+                VqaMetrics vqa = new VqaEvaluator(model, null).evaluate(manifest, VQA_VALIDATION_QUESTIONS).metrics();
+                // Fractions like every other validation metric (the official report is in percent).
+                metrics.put("vqa.accuracy", vqa.overall() / 100);
+                vqa.perQuestionType().forEach((type, accuracy) -> metrics.put("vqa." + type, accuracy / 100));
             }
             return metrics;
         };

@@ -181,9 +181,13 @@ public final class MultimodalModel implements AutoCloseable {
         long vision = 0;
         long text = 0;
         long other = 0;
+        long fusion = 0;
         for (Map.Entry<String, Parameter> e : network.namedParameters().entrySet()) {
             long n = e.getValue().getShape().size();
-            if (e.getKey().startsWith("vision_model.")) {
+            if (e.getKey().startsWith("fusion_encoder.") || e.getKey().startsWith("itm_head.")
+                    || e.getKey().startsWith("answer_head.") || e.getKey().startsWith("text_decoder.")) {
+                fusion += n;
+            } else if (e.getKey().startsWith("vision_model.")) {
                 vision += n;
             } else if (e.getKey().startsWith("text_model.")) {
                 text += n;
@@ -191,7 +195,24 @@ public final class MultimodalModel implements AutoCloseable {
                 other += n;
             }
         }
-        return Map.of("vision", vision, "text", text, "projections", other, "total", vision + text + other);
+        return Map.of("vision", vision, "text", text, "projections", other, "fusion", fusion, "total", vision + text + other + fusion);
+    }
+
+    /** Whether {@link #fusion()} is available: the model has matching, answer and caption heads. */
+    public boolean hasFusion() {
+        return network.hasFusion();
+    }
+
+    /**
+     * Image–text matching, question answering and captioning with this model's fusion heads; one
+     * clear {@link UserInputException} when the model has none.
+     */
+    public FusionInference fusion() {
+        if (!network.hasFusion()) {
+            throw new UserInputException("model " + name + " has no fusion heads (matching, question answering, captioning); "
+                    + "use a model trained with them, such as models/autoglm-shapes-tiny-fusion");
+        }
+        return new FusionInference(this);
     }
 
     // ---- embedding --------------------------------------------------------------------------

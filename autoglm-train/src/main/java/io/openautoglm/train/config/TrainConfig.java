@@ -7,9 +7,10 @@ import java.util.List;
  * Everything a training run needs, as read from a YAML file (see {@code configs/}). Every key is
  * documented in {@code docs/training.md}; unknown keys and bad values are errors naming the key.
  */
-public record TrainConfig(long seed, Data data, Model model, Optim optim, Run run) {
+public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim optim, Run run) {
 
     public TrainConfig {
+        Checks.notNull("loss", loss);
         Checks.notNull("data", data);
         Checks.notNull("model", model);
         Checks.notNull("optim", optim);
@@ -37,8 +38,10 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
     /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
     public record Model(
             String preset, String initFrom, boolean lockImageTower, boolean lockTextTower,
-            int imageSize, int contextLength, String patchStem) {
+            int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers) {
         public Model {
+            Checks.range("model.fusion_layers", fusionLayers, 0, 48);
+            Checks.range("model.decoder_layers", decoderLayers, 1, 48);
             Checks.oneOf("model.patch_stem", patchStem, List.of("patch", "conv"));
             Checks.oneOf("model.preset", preset, List.of("tiny", "small"));
             Checks.range("model.image_size", imageSize, 16, 1024);
@@ -46,6 +49,29 @@ public record TrainConfig(long seed, Data data, Model model, Optim optim, Run ru
             if (lockImageTower && lockTextTower) {
                 throw new UserInputException("model.lock_image_tower and model.lock_text_tower are both true: nothing would train");
             }
+        }
+    }
+
+    /**
+     * Weights of the training objectives, summed into one loss: the dual encoder's contrastive
+     * loss, and the fusion heads' image–text matching, answer classification and caption
+     * language-model losses (these need a model with fusion heads: {@code model.fusion_layers > 0}
+     * or an {@code init_from} model that has them).
+     */
+    public record Loss(double contrastive, double matching, double answer, double caption) {
+        public Loss {
+            Checks.range("loss.contrastive", contrastive, 0.0, 1000.0);
+            Checks.range("loss.matching", matching, 0.0, 1000.0);
+            Checks.range("loss.answer", answer, 0.0, 1000.0);
+            Checks.range("loss.caption", caption, 0.0, 1000.0);
+            if (contrastive + matching + answer + caption == 0) {
+                throw new UserInputException("loss: every weight is 0, so nothing would train");
+            }
+        }
+
+        /** Whether any objective needs the fusion heads. */
+        public boolean usesFusion() {
+            return matching > 0 || answer > 0 || caption > 0;
         }
     }
 

@@ -10,6 +10,17 @@ package io.openautoglm.train.data;
  * @param imageToText (B, B + N) row-normalized positive matrix
  * @param textToImage (B, B) row-normalized positive matrix
  * @param captions the caption chosen for each example
+ * @param negativeOwners (N) the picture each hard negative was made for
+ * @param fusion what the fusion heads learn from, or null when they do not train
  */
 public record Batch(int size, int negatives, int imageSize, int contextLength, float[] pixels, long[] tokenIds,
-        float[] imageToText, float[] textToImage, String[] captions) {}
+        float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion) {
+
+    /**
+     * @param questionIds (B, T) one question per picture (a picture without questions gets an empty one)
+     * @param answerTargets (B, A) each row the share of each answer among the question's answers; all
+     *     zeros where the picture has no question or none of its answers is in the vocabulary
+     * @param captionIds (B, T) each picture's record caption, for the caption decoder
+     */
+    public record FusionTargets(long[] questionIds, float[] answerTargets, int answerCount, long[] captionIds) {}
+}

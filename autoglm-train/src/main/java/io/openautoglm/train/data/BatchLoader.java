@@ -1,5 +1,6 @@
 package io.openautoglm.train.data;
 
+import io.openautoglm.core.data.QuestionAnswer;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
@@ -41,9 +42,19 @@ public final class BatchLoader implements AutoCloseable {
     private final Map<Long, Future<Batch>> ahead = new HashMap<>();
     private final Map<Long, int[]> shuffles = new HashMap<>();
     private static final long NEGATIVES_SALT = 0x2545F4914F6CDD1DL;
+    private static final long QUESTIONS_SALT = 0x4F1BBCDCBFA53E0BL;
+    private final FusionTasks fusionTasks; // null: the fusion heads do not train
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
             RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch) {
+        this(dataset, processor, tokenizer, imageLoader, crop, batchSize, captionSampling, hardNegatives, seed, threads, prefetch, null);
+    }
+
+    /** As above; {@code fusionTasks} (or null) adds what the fusion heads learn from to every batch. */
+    public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
+            RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch,
+            FusionTasks fusionTasks) {
+        this.fusionTasks = fusionTasks;
         this.captionSampling = captionSampling;
         this.hardNegatives = hardNegatives;
         this.dataset = dataset;
@@ -96,9 +107,12 @@ public final class BatchLoader implements AutoCloseable {
         String[] captions = new String[batchSize];
         String[] keys = new String[batchSize];
         List<String> negatives = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>();
+        List<TrainingExample> examples = new ArrayList<>();
         for (int b = 0; b < batchSize; b++) {
             long position = k * batchSize + b;
             TrainingExample ex = dataset.get(exampleAt(position));
+            examples.add(ex);
             SplittableRandom random = new SplittableRandom(mix(seed, position));
             int choice = random.nextInt(ex.captions().size()); // drawn either way, so crops match across settings
             boolean first = switch (captionSampling) {
@@ -116,7 +130,9 @@ public final class BatchLoader implements AutoCloseable {
             captions[b] = caption;
             keys[b] = ex.positiveKey() != null ? "key:" + ex.positiveKey() : "caption:" + normalizeCaption(caption);
             // Its own stream, so turning hard negatives on leaves captions and crops as they were.
-            negatives.addAll(pick(ex.hardNegatives(), hardNegatives, new SplittableRandom(mix(seed ^ NEGATIVES_SALT, position))));
+            List<String> mine = pick(ex.hardNegatives(), hardNegatives, new SplittableRandom(mix(seed ^ NEGATIVES_SALT, position)));
+            negatives.addAll(mine);
+            mine.forEach(n -> owners.add(examples.size() - 1));
         }
         String[] columnKeys = Arrays.copyOf(keys, batchSize + negatives.size());
         long[] allIds = Arrays.copyOf(ids, (batchSize + negatives.size()) * t);
@@ -127,7 +143,47 @@ public final class BatchLoader implements AutoCloseable {
         }
         float[] textToImage = ContrastiveLoss.targets(keys);
         float[] imageToText = negatives.isEmpty() ? textToImage : ContrastiveLoss.targets(keys, columnKeys);
-        return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions);
+        return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions,
+                owners.stream().mapToInt(Integer::intValue).toArray(), fusionTasks == null ? null : fusionTargets(k, examples));
+    }
+
+    /** One question per picture (its own random stream) with soft answer targets, and the record captions. */
+    private Batch.FusionTargets fusionTargets(long k, List<TrainingExample> examples) {
+        int t = tokenizer.contextLength();
+        Map<String, Integer> vocabulary = fusionTasks.answers();
+        int a = vocabulary == null ? 0 : vocabulary.size();
+        long[] questionIds = vocabulary == null ? null : new long[batchSize * t];
+        float[] answerTargets = vocabulary == null ? null : new float[batchSize * a];
+        long[] captionIds = fusionTasks.captions() ? new long[batchSize * t] : null;
+        for (int b = 0; b < batchSize; b++) {
+            TrainingExample ex = examples.get(b);
+            if (captionIds != null) {
+                System.arraycopy(tokenizer.encode(ex.captions().get(0)), 0, captionIds, b * t, t);
+            }
+            if (vocabulary == null) {
+                continue;
+            }
+            String question = "";
+            if (!ex.questions().isEmpty()) {
+                SplittableRandom random = new SplittableRandom(mix(seed ^ QUESTIONS_SALT, k * batchSize + b));
+                QuestionAnswer qa = ex.questions().get(random.nextInt(ex.questions().size()));
+                question = qa.question();
+                int known = 0;
+                for (String answer : qa.answers()) {
+                    if (vocabulary.containsKey(answer)) {
+                        known++;
+                    }
+                }
+                for (String answer : qa.answers()) {
+                    Integer index = vocabulary.get(answer);
+                    if (index != null) {
+                        answerTargets[b * a + index] += 1f / known;
+                    }
+                }
+            }
+            System.arraycopy(tokenizer.encode(question), 0, questionIds, b * t, t);
+        }
+        return new Batch.FusionTargets(questionIds, answerTargets, a, captionIds);
     }
 
     /** Up to {@code n} distinct items of {@code from}, drawn without replacement. */

@@ -4,6 +4,7 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
+import io.openautoglm.core.data.QuestionAnswer;
 import io.openautoglm.core.image.ImageLoader;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -33,6 +34,12 @@ public final class ImageTextDataset {
      */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
             ImageLoader loader, PrintStream report) {
+        return open(manifest, positiveKey, skipBad, withHardNegatives, false, loader, report);
+    }
+
+    /** As above; {@code withQuestions} also reads each record's questions and answers ({@link QuestionAnswer}). */
+    public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
+            boolean withQuestions, ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
         TrainingExample[] checked = new TrainingExample[records.size()];
@@ -47,9 +54,10 @@ public final class ImageTextDataset {
                 try {
                     List<String> negatives = withHardNegatives
                             ? HardNegative.of(r).stream().map(HardNegative::caption).toList() : List.of();
+                    List<QuestionAnswer> questions = withQuestions ? QuestionAnswer.of(r) : List.of();
                     loader.load(r.image());
                     checked[i] = new TrainingExample(r.lineNumber(), r.image(), r.captions(),
-                            positiveKey == null ? null : r.get(positiveKey), negatives);
+                            positiveKey == null ? null : r.get(positiveKey), negatives, questions);
                 } catch (UserInputException | IllegalArgumentException e) {
                     problems[i] = where + e.getMessage();
                 }

@@ -90,6 +90,18 @@ public final class WordTokenizerBuilder {
         return new Vocabulary(List.copyOf(tokens));
     }
 
+    /**
+     * A vocabulary of ours grown by the words of {@code texts} it lacks (most frequent first), up to
+     * {@code maxWords}: known words keep their ids; start and end move to the new last two ids.
+     *
+     * @param known the current tokens in id order, start and end last
+     */
+    public static Vocabulary extend(List<String> known, Collection<String> texts, int maxWords) {
+        List<String> kept = known.subList(0, known.size() - 2); // pad, unk, words
+        Vocabulary fresh = vocabulary(texts, kept.subList(2, kept.size()), 1, Math.max(maxWords, kept.size()));
+        return fresh.tokens().subList(0, kept.size()).equals(kept) ? fresh : new Vocabulary(known);
+    }
+
     /** Writes the vocabulary as a tokenizer.json that DJL's HuggingFaceTokenizer loads. */
     public static void write(Vocabulary vocab, Path file) throws IOException {
         ObjectNode root = JSON.createObjectNode();

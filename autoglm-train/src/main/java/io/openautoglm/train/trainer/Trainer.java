@@ -2,7 +2,6 @@ package io.openautoglm.train.trainer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
@@ -24,9 +23,9 @@ import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
 import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.data.BatchLoader;
+import io.openautoglm.train.data.FusionTasks;
 import io.openautoglm.train.data.ImageTextDataset;
 import io.openautoglm.train.data.RandomResizedCrop;
-import io.openautoglm.train.loss.ContrastiveLoss;
 import io.openautoglm.train.optim.AdamW;
 import io.openautoglm.train.optim.LearningRateSchedule;
 import java.io.IOException;
@@ -39,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * The contrastive training loop: batches from the loader, symmetric multi-positive InfoNCE,
@@ -57,6 +57,7 @@ public final class Trainer {
     private final Validator validator;
     private final PrintStream log;
     private int skippedSteps;
+    private final Map<String, Double> lossParts = new LinkedHashMap<>(); // the last step's objectives, unweighted
     private int consecutiveSkips;
 
     public Trainer(TrainConfig config, Validator validator, PrintStream log) {
@@ -99,7 +100,8 @@ public final class Trainer {
         var imageLoader = new io.openautoglm.core.image.ImageLoader();
         Manifest trainManifest = Manifest.read(Path.of(config.data().train()));
         ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
-                "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0, imageLoader, log);
+                "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0,
+                config.loss().answer() > 0 || config.model().fusionLayers() > 0, imageLoader, log);
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
                 trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
@@ -119,7 +121,7 @@ public final class Trainer {
                     BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
                             config.optim().batchSize(), config.data().captionSampling(), config.data().hardNegatives(), config.seed(),
-                            config.data().loaderThreads(), config.data().prefetchBatches())) {
+                            config.data().loaderThreads(), config.data().prefetchBatches(), fusionTasks(model))) {
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
                     startStep = state.path("step").asLong();
@@ -156,6 +158,9 @@ public final class Trainer {
                     line.put("step", done);
                     line.put("loss", stats[0]);
                     line.put("loss_avg", lossSinceLog / stepsSinceLog);
+                    if (lossParts.size() > 1) {
+                        lossParts.forEach((k, v) -> line.put("loss_" + k, v));
+                    }
                     line.put("lr", lr);
                     line.put("grad_norm", stats[1]);
                     line.put("logit_scale", stats[2]);
@@ -216,22 +221,18 @@ public final class Trainer {
         ClipModel net = model.network();
         int accum = config.optim().gradAccum();
         double loss = 0;
+        lossParts.clear();
         try (NDManager scope = model.manager().newSubManager()) {
             for (int micro = 0; micro < accum; micro++) {
                 Batch batch = loader.get(step * accum + micro);
                 try (NDManager micros = scope.newSubManager(); GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
-                    int b = batch.size();
-                    NDArray pixels = micros.create(batch.pixels(), new Shape(b, 3, batch.imageSize(), batch.imageSize())); // (B, 3, S, S)
-                    int texts = b + batch.negatives();
-                    NDArray ids = micros.create(batch.tokenIds(), new Shape(texts, batch.contextLength())); // (B + N, T)
-                    NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
-                    NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
                     ParameterStore store = new ParameterStore(micros, false);
-                    NDArray images = net.encodeImage(store, pixels, true); // (B, P)
-                    NDArray captions = net.encodeText(store, ids, true); // (B + N, P)
-                    NDArray value = ContrastiveLoss.multiPositive(images, captions, net.logitFactor(store, images, true),
-                            imageToText, textToImage); // ()
+                    long position = step * accum + micro;
+                    MultiTaskLoss.Result result = MultiTaskLoss.compute(net, store, micros, batch, config.loss(),
+                            new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + position));
+                    NDArray value = result.total(); // ()
                     loss += value.getFloat() / accum;
+                    result.parts().forEach((k, v) -> lossParts.merge(k, v / accum, Double::sum));
                     gc.backward(accum > 1 ? value.mul(ParamBlock.constant(value, 1f / accum)) : value);
                 }
             }
@@ -270,6 +271,22 @@ public final class Trainer {
             throw new IllegalStateException("training diverged: " + consecutiveSkips
                     + " steps in a row gave non-finite losses or gradients; lower optim.lr or raise optim.warmup_steps");
         }
+    }
+
+    /** What the batches carry for the fusion heads, or null when they do not train. */
+    private FusionTasks fusionTasks(MultimodalModel model) {
+        TrainConfig.Loss loss = config.loss();
+        if (!loss.usesFusion()) {
+            return null;
+        }
+        Map<String, Integer> answers = null;
+        if (loss.answer() > 0) {
+            answers = new LinkedHashMap<>();
+            for (String a : model.config().fusion().answers()) {
+                answers.put(a, answers.size());
+            }
+        }
+        return new FusionTasks(answers, loss.caption() > 0);
     }
 
     private MultimodalModel resumeModel(Path checkpoint) {

@@ -1,8 +1,15 @@
 package io.openautoglm.train.trainer;
 
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.QuestionAnswer;
 import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.model.clip.ModelDirectory;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
+import io.openautoglm.core.model.fusion.FusionConfig;
 import io.openautoglm.train.config.ModelPresets;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.ImageTextDataset;
@@ -11,35 +18,153 @@ import io.openautoglm.train.tokenizer.WordTokenizerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** The model a run starts from: a preset with a vocabulary built from the data, or a checkpoint to fine-tune. */
+/**
+ * The model a run starts from: a preset with a vocabulary built from the data, or a checkpoint to
+ * fine-tune. Fine-tuning can grow the model: fusion heads are added when the config asks for them
+ * and the model has none, and a word-level vocabulary of ours gains the data's new words (kept
+ * words keep their learned embeddings).
+ */
 public final class TrainingModels {
     private static final int MAX_WORDS = 30_000;
+    private static final int MAX_ANSWERS = 3_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Parameters indexed by token id, remapped row by row when the vocabulary grows. */
+    private static final List<String> TOKEN_TABLES = List.of("text_model.embeddings.token_embedding.weight",
+            "text_decoder.embeddings.token_embedding.weight");
 
     private TrainingModels() {}
 
     public static MultimodalModel create(TrainConfig config, ImageTextDataset train, Path out, String name) throws IOException {
         TrainConfig.Model m = config.model();
+        List<String> texts = texts(train);
         MultimodalModel model;
         if (m.initFrom() != null && !m.initFrom().isBlank()) {
-            model = MultimodalModel.load(Path.of(m.initFrom()));
+            model = grow(MultimodalModel.load(Path.of(m.initFrom())), Path.of(m.initFrom()), texts, train, config, out, name);
         } else {
-            List<String> captions = new ArrayList<>();
-            for (TrainingExample ex : train.examples()) {
-                captions.addAll(ex.captions());
-                captions.addAll(ex.hardNegatives()); // their words must not become unknown tokens
-            }
-            WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(captions, List.of(), 1, MAX_WORDS);
+            WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
             Path tokenizer = out.resolve("tokenizer.json");
             WordTokenizerBuilder.write(vocab, tokenizer);
             ClipConfig clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
                     vocab.bosId(), vocab.eosId());
+            if (m.fusionLayers() > 0) {
+                clip = clip.withFusion(fusionConfig(m, clip, train));
+            }
             model = MultimodalModel.randomlyInitialized(clip, tokenizer, PreprocessorConfig.clipDefaults(m.imageSize()),
                     config.seed(), name);
         }
+        if (config.loss().usesFusion() && !model.hasFusion()) {
+            model.close();
+            throw new UserInputException("loss.matching, loss.answer and loss.caption train the fusion heads, which this model "
+                    + "lacks: set model.fusion_layers (2 is a good start) to add them");
+        }
         makeTrainable(model, m);
         return model;
+    }
+
+    /** Every text the tokenizer must know: captions, hard negatives (else their words become unknown tokens), questions. */
+    private static List<String> texts(ImageTextDataset train) {
+        List<String> texts = new ArrayList<>();
+        for (TrainingExample ex : train.examples()) {
+            texts.addAll(ex.captions());
+            texts.addAll(ex.hardNegatives());
+            ex.questions().forEach(q -> texts.add(q.question()));
+        }
+        return texts;
+    }
+
+    private static FusionConfig fusionConfig(TrainConfig.Model m, ClipConfig clip, ImageTextDataset train) {
+        List<String> answers = answerVocabulary(train);
+        if (answers.isEmpty()) {
+            answers = List.of("yes", "no"); // a head must have classes; no question trains it
+        }
+        return new FusionConfig(m.fusionLayers(), m.decoderLayers(), clip.text().heads(), clip.text().mlpSize(), answers);
+    }
+
+    /** The training answers, most frequent first (ties alphabetical), at most {@value #MAX_ANSWERS} (VQA v2 keeps its top 3,129). */
+    static List<String> answerVocabulary(ImageTextDataset train) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (TrainingExample ex : train.examples()) {
+            for (QuestionAnswer qa : ex.questions()) {
+                qa.answers().forEach(a -> counts.merge(a, 1, Integer::sum));
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted((a, b) -> b.getValue().equals(a.getValue()) ? a.getKey().compareTo(b.getKey()) : b.getValue() - a.getValue())
+                .limit(MAX_ANSWERS).map(Map.Entry::getKey).toList();
+    }
+
+    /** The loaded model, or a larger copy of it with new words and/or fusion heads. */
+    private static MultimodalModel grow(MultimodalModel base, Path baseDir, List<String> texts, ImageTextDataset train,
+            TrainConfig config, Path out, String name) throws IOException {
+        ClipConfig target = base.config();
+        Path tokenizer = ModelDirectory.read(baseDir).tokenizer();
+        Map<Long, Long> remap = null; // old token id -> new
+        List<String> known = wordLevelTokens(tokenizer);
+        if (known != null && known.get(known.size() - 1).equals(WordTokenizerBuilder.EOS)) {
+            WordTokenizerBuilder.Vocabulary grown = WordTokenizerBuilder.extend(known, texts, MAX_WORDS);
+            if (grown.size() > known.size()) {
+                tokenizer = out.resolve("tokenizer.json");
+                WordTokenizerBuilder.write(grown, tokenizer);
+                remap = new HashMap<>();
+                for (int i = 0; i < known.size(); i++) {
+                    remap.put((long) i, (long) grown.tokens().indexOf(known.get(i)));
+                }
+                target = target.withVocabulary(grown.size(), grown.padId(), grown.bosId(), grown.eosId());
+            }
+        }
+        if (config.model().fusionLayers() > 0 && target.fusion() == null) {
+            target = target.withFusion(fusionConfig(config.model(), target, train));
+        }
+        if (target.equals(base.config())) {
+            return base;
+        }
+        try (base) {
+            MultimodalModel grown = MultimodalModel.randomlyInitialized(target, tokenizer, base.preprocessor(), config.seed(), name);
+            copyWeights(base, grown, remap);
+            return grown;
+        }
+    }
+
+    /** Copies every parameter the two models share; token tables row by row through {@code remap}. */
+    private static void copyWeights(MultimodalModel from, MultimodalModel to, Map<Long, Long> remap) {
+        Map<String, Parameter> source = from.network().namedParameters();
+        for (Map.Entry<String, Parameter> e : to.network().namedParameters().entrySet()) {
+            Parameter old = source.get(e.getKey());
+            if (old == null) {
+                continue; // new: stays randomly initialized
+            }
+            long[] shape = e.getValue().getArray().getShape().getShape();
+            if (java.util.Arrays.equals(shape, old.getArray().getShape().getShape())) {
+                e.getValue().getArray().set(old.getArray().toFloatArray());
+            } else if (remap != null && TOKEN_TABLES.contains(e.getKey())) {
+                float[] rows = e.getValue().getArray().toFloatArray();
+                float[] oldRows = old.getArray().toFloatArray();
+                int d = (int) shape[1];
+                remap.forEach((o, n) -> System.arraycopy(oldRows, (int) (o * d), rows, (int) (n * d), d));
+                e.getValue().getArray().set(rows);
+            } else {
+                throw new IllegalStateException("cannot carry " + e.getKey() + " over to the grown model");
+            }
+        }
+    }
+
+    /** The tokens of a word-level tokenizer.json in id order, or null for another kind (CLIP's BPE). */
+    private static List<String> wordLevelTokens(Path tokenizerJson) throws IOException {
+        JsonNode model = JSON.readTree(tokenizerJson.toFile()).path("model");
+        if (!"WordLevel".equals(model.path("type").asText())) {
+            return null;
+        }
+        Map<Integer, String> byId = new TreeMap<>();
+        model.path("vocab").fields().forEachRemaining(e -> byId.put(e.getValue().asInt(), e.getKey()));
+        List<String> tokens = new ArrayList<>(byId.values());
+        return byId.size() == tokens.size() && (tokens.isEmpty() || byId.keySet().stream().mapToInt(i -> i).max().getAsInt() == tokens.size() - 1)
+                ? tokens : null;
     }
 
     /** Everything trains except a locked tower (LiT: a locked image tower keeps its projection too). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.model.fusion.FusionConfig;
 import java.util.Locale;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Locale;
  * {@code config.json}, a Hugging Face {@code CLIPConfig} or an open_clip {@code model_cfg}, and
  * written back as our {@code config.json} (Hugging Face key names where the concept is the same).
  */
-public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit) {
+public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit, FusionConfig fusion) {
 
     /** Natural log of 1/0.07, the temperature CLIP starts from. */
     public static final float DEFAULT_LOGIT_SCALE_INIT = 2.6592f;
@@ -20,6 +21,26 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         require(vision != null && text != null, "vision_config and text_config are required");
         positive("projection_dim", projectionDim);
         require(Float.isFinite(logitScaleInit), "logit_scale_init_value must be finite");
+        require(fusion == null || text.width() % fusion.heads() == 0,
+                "text hidden_size " + text.width() + " is not divisible by fusion num_attention_heads "
+                        + (fusion == null ? 0 : fusion.heads()));
+    }
+
+    /** A dual encoder without understanding heads (every imported CLIP checkpoint). */
+    public ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit) {
+        this(vision, text, projectionDim, logitScaleInit, null);
+    }
+
+    /** The same model with these heads (null: none). */
+    public ClipConfig withFusion(FusionConfig newFusion) {
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, newFusion);
+    }
+
+    /** The same model with another text vocabulary size and special token ids (a grown word-level tokenizer). */
+    public ClipConfig withVocabulary(int vocabSize, int padId, int bosId, int eosId) {
+        TextConfig t = new TextConfig(vocabSize, text.contextLength(), text.width(), text.layers(), text.heads(), text.mlpSize(),
+                text.activation(), text.layerNormEps(), padId, bosId, eosId);
+        return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion);
     }
 
     /** Feed-forward activation: CLIP's sigmoid approximation, or the exact erf GELU. */
@@ -143,8 +164,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 t.path("pad_token_id").asInt(1),
                 t.path("bos_token_id").asInt(49406),
                 t.path("eos_token_id").asInt(49407));
+        FusionConfig fusion = root.hasNonNull("fusion_config") ? FusionConfig.fromJson(root.path("fusion_config")) : null;
         return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
-                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT));
+                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion);
     }
 
     /**
@@ -225,6 +247,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         v.put("layer_norm_eps", vision.layerNormEps());
         if (!VisionConfig.PATCH_STEM.equals(vision.patchStem())) {
             v.put("patch_stem", vision.patchStem()); // ours only; absent means CLIP's patch convolution
+        }
+        if (fusion != null) {
+            root.set("fusion_config", fusion.toJson()); // ours only
         }
         return root;
     }

@@ -9,6 +9,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.openautoglm.core.model.fusion.AnswerHead;
+import io.openautoglm.core.model.fusion.CaptionDecoder;
+import io.openautoglm.core.model.fusion.FusionConfig;
+import io.openautoglm.core.model.fusion.FusionEncoder;
+import io.openautoglm.core.nn.Dense;
 import io.openautoglm.core.nn.ParamBlock;
 
 /**
@@ -23,6 +28,10 @@ public final class ClipModel extends ParamBlock {
     private final Parameter visualProjection; // (P, Dv)
     private final Parameter textProjection; // (P, Dt)
     private final Parameter logitScale; // () log of the inverse temperature
+    private final FusionEncoder fusionEncoder; // the heads below are null without a fusion config
+    private final Dense matchHead; // (2, Dt): no match, match
+    private final AnswerHead answerHead;
+    private final CaptionDecoder captionDecoder;
 
     public ClipModel(ClipConfig config) {
         this.config = config;
@@ -35,6 +44,25 @@ public final class ClipModel extends ParamBlock {
                 new Shape(config.projectionDim(), config.text().width()),
                 new NormalInitializer((float) Math.pow(config.text().width(), -0.5)));
         logitScale = param("logit_scale", Parameter.Type.OTHER, new Shape(), new ConstantInitializer(config.logitScaleInit()));
+        FusionConfig fusion = config.fusion();
+        if (fusion == null) {
+            fusionEncoder = null;
+            matchHead = null;
+            answerHead = null;
+            captionDecoder = null;
+        } else {
+            int dt = config.text().width();
+            int dv = config.vision().width();
+            fusionEncoder = child("fusion_encoder", new FusionEncoder(config.text(), dv, fusion));
+            matchHead = child("itm_head", new Dense(dt, 2, true, 0.02f));
+            answerHead = child("answer_head", new AnswerHead(dt, fusion.answers().size(), config.text().layerNormEps()));
+            captionDecoder = child("text_decoder", new CaptionDecoder(config.text(), dv, fusion));
+        }
+    }
+
+    /** Whether this model has the fusion encoder, matching and answer heads and the caption decoder. */
+    public boolean hasFusion() {
+        return fusionEncoder != null;
     }
 
     public ClipConfig config() {
@@ -51,6 +79,64 @@ public final class ClipModel extends ParamBlock {
     public NDArray encodeText(ParameterStore store, NDArray ids, boolean training) {
         NDArray pooled = text.apply(store, ids, training); // (B, Dt)
         return Linear.linear(pooled, value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
+    }
+
+    /** pixels (B, C, S, S) -> image tokens (B, N + 1, Dv), class token first. */
+    public NDArray imageTokens(ParameterStore store, NDArray pixels, boolean training) {
+        return vision.tokens(store, pixels, training); // (B, N + 1, Dv)
+    }
+
+    /** image tokens (B, N + 1, Dv) -> image embeddings (B, P), as {@link #encodeImage}. */
+    public NDArray projectImage(ParameterStore store, NDArray imageTokens, boolean training) {
+        return Linear.linear(imageTokens.get(":, 0, :"), value(store, visualProjection, imageTokens, training)).singletonOrThrow(); // (B, P)
+    }
+
+    /** token ids (B, T) -> text token states (B, T, Dt). */
+    public NDArray textTokens(ParameterStore store, NDArray ids, boolean training) {
+        return text.tokens(store, ids, training); // (B, T, Dt)
+    }
+
+    /** text token states (B, T, Dt), ids (B, T) -> text embeddings (B, P), as {@link #encodeText}. */
+    public NDArray projectText(ParameterStore store, NDArray textTokens, NDArray ids, boolean training) {
+        return Linear.linear(text.pool(textTokens, ids), value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
+    }
+
+    /**
+     * The fusion encoder's state of each (text, image) pair.
+     *
+     * @param textTokens (B, T, Dt) from {@link #textTokens}
+     * @param ids (B, T) the same texts' ids (for the padding mask)
+     * @param imageTokens (B, N + 1, Dv) from {@link #imageTokens}
+     * @return (B, Dt)
+     */
+    public NDArray fuse(ParameterStore store, NDArray textTokens, NDArray ids, NDArray imageTokens, boolean training) {
+        requireFusion();
+        return fusionEncoder.apply(store, textTokens, text.paddingMask(ids), imageTokens, training); // (B, Dt)
+    }
+
+    /** pair states (B, Dt) -> matching logits (B, 2): [no match, match]. */
+    public NDArray matchLogits(ParameterStore store, NDArray pairs, boolean training) {
+        requireFusion();
+        return matchHead.apply(store, pairs, training); // (B, 2)
+    }
+
+    /** pair states (B, Dt) of (question, image) -> answer logits (B, A). */
+    public NDArray answerLogits(ParameterStore store, NDArray pairs, boolean training) {
+        requireFusion();
+        return answerHead.apply(store, pairs, training); // (B, A)
+    }
+
+    /** caption so far (B, T) int64, start token first, image tokens (B, N + 1, Dv) -> next-token logits (B, T, V). */
+    public NDArray captionLogits(ParameterStore store, NDArray ids, NDArray imageTokens, boolean training) {
+        requireFusion();
+        return captionDecoder.apply(store, ids, imageTokens, training); // (B, T, V)
+    }
+
+    private void requireFusion() {
+        if (fusionEncoder == null) {
+            throw new io.openautoglm.core.UserInputException("this model has no fusion heads (matching, question answering, "
+                    + "captioning): use a model trained with them, such as models/autoglm-shapes-tiny-fusion");
+        }
     }
 
     /** The learned log inverse temperature, a scalar: the parameter itself (do not free it). */

@@ -58,6 +58,19 @@ public final class ClipTokenizer implements AutoCloseable {
         return out;
     }
 
+    /** The id of a token in the vocabulary, or -1 when it has none. */
+    public int tokenId(String token) {
+        long[] ids = tokenizer.encode(token, false, false).getIds();
+        String[] tokens = tokenizer.encode(token, false, false).getTokens();
+        return ids.length == 1 && tokens[0].equals(token) ? (int) ids[0] : -1;
+    }
+
+    /** Token ids back to text, special tokens dropped; word-level vocabularies get no space before punctuation. */
+    public String decode(long[] ids) {
+        String text = tokenizer.decode(ids, true);
+        return text.replaceAll(" ([,.?!;:])", "$1").strip();
+    }
+
     @Override
     public void close() {
         tokenizer.close();

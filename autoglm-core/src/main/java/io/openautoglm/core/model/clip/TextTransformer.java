@@ -42,16 +42,36 @@ public final class TextTransformer extends ParamBlock {
 
     /** token ids (B, T) int64, T <= context length -> pooled end-of-text state (B, D). */
     public NDArray apply(ParameterStore store, NDArray ids, boolean training) {
-        long b = ids.getShape().get(0);
+        return pool(tokens(store, ids, training), ids); // (B, D)
+    }
+
+    /** token ids (B, T) int64 -> every token's final state (B, T, D), after the final LN. */
+    public NDArray tokens(ParameterStore store, NDArray ids, boolean training) {
         long t = ids.getShape().get(1);
-        int d = config.width();
         NDArray x = Embedding.embedding(ids, value(store, tokenEmbedding, ids, training), SparseFormat.DENSE)
                 .singletonOrThrow(); // (B, T, D)
         x = x.add(scoped(value(store, positionEmbedding, ids, training).get("0:" + t), ids)); // (B, T, D)
         x = encoder.apply(store, x, causalMask(ids.getManager(), (int) t), training); // (B, T, D)
-        x = finalNorm.apply(store, x, training); // (B, T, D)
+        return finalNorm.apply(store, x, training); // (B, T, D)
+    }
+
+    /** token states (B, T, D), ids (B, T) -> the state at each row's end-of-text token (B, D). */
+    public NDArray pool(NDArray states, NDArray ids) {
+        long b = ids.getShape().get(0);
+        long t = ids.getShape().get(1);
         NDArray flatIndex = poolPositions(ids).add(ids.getManager().arange(0L, b * t, t)); // (B)
-        return x.reshape(b * t, d).get(flatIndex); // (B, D)
+        return states.reshape(b * t, config.width()).get(flatIndex); // (B, D)
+    }
+
+    /**
+     * (B, 1, 1, T) additive mask for attention that looks both ways: 0 up to each row's end-of-text
+     * token, a large negative number on the padding after it.
+     */
+    public NDArray paddingMask(NDArray ids) {
+        long t = ids.getShape().get(1);
+        NDArray positions = ids.getManager().arange(0L, t, 1L).reshape(1, t); // (1, T)
+        NDArray after = positions.gt(poolPositions(ids).reshape(-1, 1)); // (B, T)
+        return after.toType(DataType.FLOAT32, false).mul(ids.getManager().create(-1e9f)).reshape(-1, 1, 1, t); // (B, 1, 1, T)
     }
 
     /** Position of the first end-of-text token per row; argmax of the ids where there is none. */

@@ -52,6 +52,19 @@ public final class VisionTransformer extends ParamBlock {
 
     /** pixels (B, C, S, S) -> pooled class token (B, D). */
     public NDArray apply(ParameterStore store, NDArray pixels, boolean training) {
+        return postNorm.apply(store, encode(store, pixels, training).get(":, 0, :"), training); // (B, D)
+    }
+
+    /**
+     * pixels (B, C, S, S) -> every token after the post-LN (B, N + 1, D), the class token first: what
+     * the fusion encoder and the caption decoder attend to. Token 0 equals {@link #apply}'s output.
+     */
+    public NDArray tokens(ParameterStore store, NDArray pixels, boolean training) {
+        return postNorm.apply(store, encode(store, pixels, training), training); // (B, N + 1, D)
+    }
+
+    /** pixels (B, C, S, S) -> the encoder's output (B, N + 1, D), before the post-LN. */
+    private NDArray encode(ParameterStore store, NDArray pixels, boolean training) {
         long b = pixels.getShape().get(0);
         int d = config.width();
         NDArray patches = convStem != null ? convStem.apply(store, pixels, training) : patchTokens(store, pixels, training); // (B, N, D)
@@ -59,8 +72,7 @@ public final class VisionTransformer extends ParamBlock {
         NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
         x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
         x = preNorm.apply(store, x, training); // (B, N + 1, D)
-        x = encoder.apply(store, x, null, training); // (B, N + 1, D)
-        return postNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+        return encoder.apply(store, x, null, training); // (B, N + 1, D)
     }
 
     /** pixels (B, C, S, S) -> patch tokens (B, N, D). */

@@ -1,0 +1,48 @@
+package io.openautoglm.core.model.fusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.nn.Norm;
+import io.openautoglm.core.nn.ParamBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fusion encoder (ALBEF/BLIP style): the text tower's token states attend to each other
+ * (both directions, padding masked) and to the image tokens, layer by layer; the state at the
+ * start token then describes the pair, for matching and answering.
+ */
+public final class FusionEncoder extends ParamBlock {
+    private final List<FusionLayer> layers = new ArrayList<>();
+    private final Norm finalNorm;
+
+    public FusionEncoder(ClipConfig.TextConfig text, int imageWidth, FusionConfig fusion) {
+        for (int i = 0; i < fusion.layers(); i++) {
+            layers.add(child("layers." + i, new FusionLayer(text.width(), imageWidth, fusion.heads(), fusion.mlpSize(),
+                    text.activation(), text.layerNormEps())));
+        }
+        finalNorm = child("final_layer_norm", new Norm(text.width(), text.layerNormEps()));
+    }
+
+    /**
+     * @param text the text tower's token states (B, T, D)
+     * @param keyMask (B, 1, 1, T): 0 on real tokens, a large negative number on padding
+     * @param image image tokens (B, M, Dv)
+     * @return the pair's state at the start token (B, D)
+     */
+    public NDArray apply(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
+        NDArray x = text;
+        for (FusionLayer layer : layers) {
+            x = layer.apply(store, x, image, keyMask, training); // (B, T, D)
+        }
+        return finalNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(apply(store, inputs.get(0), inputs.get(1), inputs.get(2), training));
+    }
+}

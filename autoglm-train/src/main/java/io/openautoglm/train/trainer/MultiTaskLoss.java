@@ -1,0 +1,126 @@
+package io.openautoglm.train.trainer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.openautoglm.core.model.clip.ClipModel;
+import io.openautoglm.core.nn.ParamBlock;
+import io.openautoglm.train.config.TrainConfig;
+import io.openautoglm.train.data.Batch;
+import io.openautoglm.train.loss.ContrastiveLoss;
+import io.openautoglm.train.loss.FusionObjectives;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One micro-batch's training loss: the weighted sum of the objectives the config turns on. The
+ * image tower runs once; its tokens serve the contrastive loss (class token), the fusion encoder
+ * and the caption decoder.
+ */
+final class MultiTaskLoss {
+    private MultiTaskLoss() {}
+
+    /** The summed loss () and each objective's unweighted value. */
+    record Result(NDArray total, Map<String, Double> parts) {}
+
+    static Result compute(ClipModel net, ParameterStore store, NDManager micros, Batch batch, TrainConfig.Loss weights,
+            SplittableRandom random) {
+        int b = batch.size();
+        int texts = b + batch.negatives();
+        int t = batch.contextLength();
+        var text = net.config().text();
+        NDArray pixels = micros.create(batch.pixels(), new Shape(b, 3, batch.imageSize(), batch.imageSize())); // (B, 3, S, S)
+        NDArray ids = micros.create(batch.tokenIds(), new Shape(texts, t)); // (B + N, T)
+        NDArray imageTokens = net.imageTokens(store, pixels, true); // (B, M, Dv)
+        NDArray captionTokens = net.textTokens(store, ids, true); // (B + N, T, Dt)
+        NDArray images = net.projectImage(store, imageTokens, true); // (B, P)
+        NDArray captions = net.projectText(store, captionTokens, ids, true); // (B + N, P)
+        Map<String, Double> parts = new LinkedHashMap<>();
+        NDArray total = null;
+        if (weights.contrastive() > 0) {
+            NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
+            NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
+            NDArray loss = ContrastiveLoss.multiPositive(images, captions, net.logitFactor(store, images, true), imageToText,
+                    textToImage); // ()
+            total = add(total, loss, weights.contrastive(), parts, "contrastive");
+        }
+        if (weights.matching() > 0) {
+            NDArray loss = matching(net, store, micros, batch, imageTokens, captionTokens, ids, images, captions, random); // ()
+            total = add(total, loss, weights.matching(), parts, "matching");
+        }
+        Batch.FusionTargets targets = batch.fusion();
+        if (weights.answer() > 0) {
+            int l = FusionObjectives.usedLength(targets.questionIds(), b, t, text.eosId());
+            NDArray questions = micros.create(FusionObjectives.firstColumns(targets.questionIds(), b, t, l), new Shape(b, l)); // (B, L)
+            NDArray pairs = net.fuse(store, net.textTokens(store, questions, true), questions, imageTokens, true); // (B, Dt)
+            NDArray loss = FusionObjectives.answers(net.answerLogits(store, pairs, true), targets.answerTargets()); // ()
+            total = add(total, loss, weights.answer(), parts, "answer");
+        }
+        if (weights.caption() > 0) {
+            int l = Math.max(2, FusionObjectives.usedLength(targets.captionIds(), b, t, text.eosId()));
+            long[] used = FusionObjectives.firstColumns(targets.captionIds(), b, t, l); // (B, L)
+            NDArray inputs = micros.create(FusionObjectives.firstColumns(used, b, l, l - 1), new Shape(b, l - 1)); // (B, L - 1)
+            NDArray logits = net.captionLogits(store, inputs, imageTokens, true); // (B, L - 1, V)
+            total = add(total, FusionObjectives.captions(logits, used, text.padId()), weights.caption(), parts, "caption");
+        }
+        return new Result(total, parts);
+    }
+
+    /**
+     * Matching cross-entropy over each picture with its caption (a match), with a mined false
+     * caption, each caption with a mined false picture, and each record hard negative with its picture.
+     */
+    private static NDArray matching(ClipModel net, ParameterStore store, NDManager micros, Batch batch, NDArray imageTokens,
+            NDArray captionTokens, NDArray ids, NDArray images, NDArray captions, SplittableRandom random) {
+        int b = batch.size();
+        int texts = b + batch.negatives();
+        float[] similarity = ClipModel.l2Normalize(images).matMul(ClipModel.l2Normalize(captions.get(":" + b)).transpose())
+                .toFloatArray(); // (B, B)
+        float[] positives = new float[b * b];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(batch.imageToText(), i * texts, positives, i * b, b);
+        }
+        float scale = net.logitFactor(store, images, true).getFloat();
+        int[][] mined = FusionObjectives.mineNegatives(similarity, positives, b, scale, random);
+        int[] owners = batch.negativeOwners();
+        long[] textIndex = new long[3 * b + owners.length];
+        long[] imageIndex = new long[textIndex.length];
+        boolean[] matches = new boolean[textIndex.length];
+        int p = 0;
+        for (int i = 0; i < b; i++, p++) {
+            textIndex[p] = i;
+            imageIndex[p] = i;
+            matches[p] = true;
+        }
+        for (int i = 0; i < b; i++) {
+            if (mined[0][i] >= 0) {
+                textIndex[p] = mined[0][i];
+                imageIndex[p++] = i;
+            }
+            if (mined[1][i] >= 0) {
+                textIndex[p] = i;
+                imageIndex[p++] = mined[1][i];
+            }
+        }
+        for (int n = 0; n < owners.length; n++, p++) {
+            textIndex[p] = b + n;
+            imageIndex[p] = owners[n];
+        }
+        int pairs = p;
+        int l = FusionObjectives.usedLength(batch.tokenIds(), texts, batch.contextLength(), net.config().text().eosId());
+        NDArray t = micros.create(java.util.Arrays.copyOf(textIndex, pairs)); // (Q)
+        NDArray v = micros.create(java.util.Arrays.copyOf(imageIndex, pairs)); // (Q)
+        NDArray pairTokens = captionTokens.get(":, :" + l + ", :").get(t); // (Q, L, Dt)
+        NDArray pairIds = ids.get(":, :" + l).get(t); // (Q, L)
+        NDArray state = net.fuse(store, pairTokens, pairIds, imageTokens.get(v), true); // (Q, Dt)
+        return FusionObjectives.matching(net.matchLogits(store, state, true), java.util.Arrays.copyOf(matches, pairs)); // ()
+    }
+
+    private static NDArray add(NDArray total, NDArray loss, double weight, Map<String, Double> parts, String name) {
+        parts.put(name, (double) loss.getFloat());
+        NDArray weighted = weight == 1.0 ? loss : loss.mul(ParamBlock.constant(loss, (float) weight)); // ()
+        return total == null ? weighted : total.add(weighted);
+    }
+}
