@@ -68,7 +68,7 @@ public final class CaptionEvaluator {
             List<String> captions = fusion.caption(images, options);
             for (int i = 0; i < part.size(); i++) {
                 ManifestRecord r = part.get(i);
-                out.add(new Captioned(r.lineNumber(), manifest.file().getParent().relativize(r.image()).toString(), captions.get(i),
+                out.add(new Captioned(r.lineNumber(), VqaEvaluator.relativeImage(manifest, r), captions.get(i),
                         r.captions()));
             }
             p.advance(part.size());

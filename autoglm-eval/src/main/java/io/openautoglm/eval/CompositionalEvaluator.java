@@ -24,11 +24,21 @@ public final class CompositionalEvaluator {
 
     private final MultimodalModel model;
     private final PrintWriter progress;
+    private final boolean matchingHead;
 
     /** @param progress where progress lines go for long runs (stderr), or null for none */
     public CompositionalEvaluator(MultimodalModel model, PrintWriter progress) {
+        this(model, progress, false);
+    }
+
+    /**
+     * @param matchingHead score pairs with the fusion encoder's matching probability instead of the
+     *     dual encoder's cosine similarity (the model needs fusion heads)
+     */
+    public CompositionalEvaluator(MultimodalModel model, PrintWriter progress, boolean matchingHead) {
         this.model = model;
         this.progress = progress;
+        this.matchingHead = matchingHead;
     }
 
     /**
@@ -101,6 +111,9 @@ public final class CompositionalEvaluator {
                 texts.add(tw.caption());
             }
         }
+        if (matchingHead) {
+            return scoreWithMatchingHead(manifest, kept, twins);
+        }
         BatchEmbedder embedder = new BatchEmbedder(model, progress);
         float[][] imageEmb = embedder.images(manifest, kept); // (R, D)
         float[][] textEmb = embedder.texts(texts, "embedding captions and negatives"); // (2 x pairs, D)
@@ -117,6 +130,40 @@ public final class CompositionalEvaluator {
             }
         }
         return scorePairs(positiveSims, negativeSims, manifest.size() - kept.size());
+    }
+
+    /** Each record's picture against its true captions and negatives, by matching probability. */
+    private Result scoreWithMatchingHead(Manifest manifest, List<ManifestRecord> kept, List<List<HardNegative>> twins) {
+        var fusion = model.fusion();
+        float[][] positiveScores = new float[kept.size()][];
+        float[][] negativeScores = new float[kept.size()][];
+        io.openautoglm.core.io.Progress p = io.openautoglm.core.io.Progress.start(progress, "matching captions and negatives",
+                kept.size());
+        for (int r = 0; r < kept.size(); r++) {
+            ManifestRecord record = kept.get(r);
+            io.openautoglm.core.image.RgbImage image;
+            try {
+                image = model.imageLoader().load(record.image());
+            } catch (UserInputException e) {
+                throw new UserInputException(manifest.file() + ":" + record.lineNumber() + ": " + e.getMessage(), e);
+            }
+            List<String> texts = new ArrayList<>();
+            for (HardNegative tw : twins.get(r)) {
+                texts.add(tw.positive());
+                texts.add(tw.caption());
+            }
+            float[] scores = fusion.matchScores(image, texts);
+            int k = twins.get(r).size();
+            positiveScores[r] = new float[k];
+            negativeScores[r] = new float[k];
+            for (int i = 0; i < k; i++) {
+                positiveScores[r][i] = scores[2 * i];
+                negativeScores[r][i] = scores[2 * i + 1];
+            }
+            p.advance(1);
+        }
+        p.finish();
+        return scorePairs(positiveScores, negativeScores, manifest.size() - kept.size());
     }
 
     /** Counting when each negative has its own true twin: {@code positive[r][k]} against {@code negative[r][k]}. */

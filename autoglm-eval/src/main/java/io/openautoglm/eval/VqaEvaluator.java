@@ -66,7 +66,7 @@ public final class VqaEvaluator {
             for (int i = 0; i < qas.size() && (limit <= 0 || pending.size() < limit); i++) {
                 QuestionAnswer qa = qas.get(i);
                 long id = r.lineNumber() * 1000L + i; // unique and stable: line, then position on the line
-                pending.add(new Prediction(id, r.lineNumber(), manifest.file().getParent().relativize(r.image()).toString(),
+                pending.add(new Prediction(id, r.lineNumber(), relativeImage(manifest, r),
                         qa.question(), qa.type() == null ? "unknown" : qa.type(), qa.answers(), null, 0));
                 owners.add(r);
             }
@@ -165,5 +165,11 @@ public final class VqaEvaluator {
         } catch (UserInputException e) {
             throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The image path as the manifest names it: relative to the manifest's folder. */
+    static String relativeImage(Manifest manifest, ManifestRecord r) {
+        Path folder = manifest.file().toAbsolutePath().normalize().getParent();
+        return folder.relativize(r.image().toAbsolutePath().normalize()).toString();
     }
 }

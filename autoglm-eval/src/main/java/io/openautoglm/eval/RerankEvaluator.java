@@ -1,0 +1,126 @@
+package io.openautoglm.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.HardNegative;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.io.Progress;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Text-to-image retrieval before and after re-ranking: the dual encoder ranks every picture of the
+ * manifest by cosine similarity, then the fusion encoder's matching head re-scores each query's
+ * top N (the rest keep their order below them). The queries are the captions that have
+ * compositional hard negatives in their record (each record's first caption), where word order
+ * and attribute binding decide the answer.
+ */
+public final class RerankEvaluator {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final MultimodalModel retriever;
+    private final MultimodalModel matcher;
+    private final PrintWriter progress;
+
+    /**
+     * @param retriever the dual encoder of the first stage
+     * @param matcher a model with fusion heads (may be the same model)
+     */
+    public RerankEvaluator(MultimodalModel retriever, MultimodalModel matcher, PrintWriter progress) {
+        this.retriever = retriever;
+        this.matcher = matcher;
+        this.progress = progress;
+    }
+
+    public record Result(RetrievalMetrics.Summary dualEncoder, RetrievalMetrics.Summary reranked, int top, int queries, int images) {
+        public ObjectNode toJson() {
+            ObjectNode o = JSON.createObjectNode();
+            o.set("dual_encoder", dualEncoder.toJson());
+            o.set("reranked", reranked.toJson());
+            o.put("rerank_top", top);
+            o.put("queries", queries);
+            o.put("images", images);
+            return o;
+        }
+    }
+
+    public Result evaluate(Manifest manifest, int top) {
+        if (top < 1) {
+            throw new UserInputException("re-ranking needs at least 1 candidate, got " + top);
+        }
+        var fusion = matcher.fusion();
+        Map<Path, Integer> imageIndex = new LinkedHashMap<>();
+        List<ManifestRecord> images = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
+        List<Integer> relevant = new ArrayList<>();
+        for (ManifestRecord r : manifest.records()) {
+            if (!imageIndex.containsKey(r.image())) {
+                imageIndex.put(r.image(), images.size());
+                images.add(r);
+            }
+            boolean compositional;
+            try {
+                compositional = !HardNegative.of(r).isEmpty();
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage());
+            }
+            if (compositional) {
+                queries.add(r.caption());
+                relevant.add(imageIndex.get(r.image()));
+            }
+        }
+        if (queries.isEmpty()) {
+            throw new UserInputException("no record in " + manifest.file() + " has \"hard_negatives\": the re-ranking check "
+                    + "queries with the captions that have them");
+        }
+        BatchEmbedder embedder = new BatchEmbedder(retriever, progress);
+        float[][] imageEmb = embedder.images(manifest, images); // (I, D)
+        float[][] textEmb = embedder.texts(queries, "embedding queries"); // (Q, D)
+        float[][] cosine = MultimodalModel.similarity(textEmb, imageEmb); // (Q, I)
+        int n = Math.min(top, images.size());
+        float[][] reranked = new float[queries.size()][];
+        int[][] truth = new int[queries.size()][];
+        Map<Integer, RgbImage> decoded = new LinkedHashMap<>();
+        Progress p = Progress.start(progress, "re-ranking the top " + n, queries.size());
+        for (int q = 0; q < queries.size(); q++) {
+            truth[q] = new int[] {relevant.get(q)};
+            int[] best = topIndices(cosine[q], n);
+            List<RgbImage> candidates = new ArrayList<>();
+            for (int i : best) {
+                candidates.add(decoded.computeIfAbsent(i, j -> retriever.imageLoader().load(images.get(j).image())));
+            }
+            List<String> texts = java.util.Collections.nCopies(candidates.size(), queries.get(q));
+            float[] match = fusion.matchPairs(candidates, texts);
+            reranked[q] = cosine[q].clone();
+            for (int c = 0; c < best.length; c++) {
+                reranked[q][best[c]] = 2 + match[c]; // cosines are at most 1: the re-scored top stays on top
+            }
+            p.advance(1);
+        }
+        p.finish();
+        return new Result(RetrievalMetrics.evaluate(cosine, truth), RetrievalMetrics.evaluate(reranked, truth), n, queries.size(),
+                images.size());
+    }
+
+    /** Indices of the {@code n} largest scores, best first. */
+    static int[] topIndices(float[] scores, int n) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = order[i];
+        }
+        return out;
+    }
+}
