@@ -24,6 +24,11 @@ final class EvalCompositionalCommand implements Callable<Integer> {
             description = "JSONL manifest: {\"image\": \"a.png\", \"caption\": \"...\", \"hard_negatives\": [\"...\"]} per line.")
     Path manifest;
 
+    @Option(names = "--scorer", paramLabel = "KIND", defaultValue = "cosine",
+            description = "What scores a caption: cosine (the dual encoder's similarity) or matching (the fusion encoder's "
+                    + "matching probability; the model needs fusion heads). Default: ${DEFAULT-VALUE}.")
+    String scorer;
+
     @Mixin
     FormatOption format;
 
@@ -32,15 +37,19 @@ final class EvalCompositionalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!scorer.equals("cosine") && !scorer.equals("matching")) {
+            throw new io.openautoglm.core.UserInputException("--scorer must be cosine or matching, got '" + scorer + "'");
+        }
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            CompositionalEvaluator.Result r = new CompositionalEvaluator(m, spec.commandLine().getErr()).evaluate(data);
+            CompositionalEvaluator.Result r = new CompositionalEvaluator(m, spec.commandLine().getErr(), scorer.equals("matching"))
+                    .evaluate(data);
             if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {
-                out.printf("compositional: %d pairs from %d records, %d records without hard_negatives skipped, model %s%n",
-                        r.n(), r.records(), r.skipped(), m.name());
+                out.printf("compositional: %d pairs from %d records, %d records without hard_negatives skipped, model %s, scorer %s%n",
+                        r.n(), r.records(), r.skipped(), m.name(), scorer);
                 EvalCommand.row(out, "accuracy", 20, r.accuracy());
                 EvalCommand.row(out, "all_negatives_beaten", 20, r.allNegativesBeaten());
             }

@@ -2,9 +2,11 @@ package io.openautoglm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.Filter;
 import io.openautoglm.search.FullPrecisionScorer;
+import io.openautoglm.search.MatchingScorer;
 import io.openautoglm.search.Hit;
 import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.SearchQuery;
@@ -54,8 +56,17 @@ final class SearchCommand implements Callable<Integer> {
     Integer candidates;
 
     @Option(names = "--rerank", paramLabel = "N", defaultValue = "0",
-            description = "Re-score the top N candidates with their full-precision vectors (for int8 indexes; default: off).")
+            description = "Re-score the top N candidates with --reranker (default: off).")
     int rerank;
+
+    @Option(names = "--reranker", paramLabel = "KIND", defaultValue = "vectors",
+            description = "What re-scores the top candidates: vectors (their full-precision vectors, for int8 indexes) or "
+                    + "matching (a fusion model's image-text matching head; text queries; default: ${DEFAULT-VALUE}).")
+    String reranker;
+
+    @Option(names = "--reranker-model", paramLabel = "DIR",
+            description = "The fusion model for --reranker matching (default: the bundled " + FusionModelOption.BUNDLED + ").")
+    Path rerankerModel;
 
     @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "The index's model, if it has moved (default: the one the index recorded).")
     Path model;
@@ -71,6 +82,9 @@ final class SearchCommand implements Callable<Integer> {
         if (k < 1) {
             throw new UserInputException("-k must be at least 1, got " + k);
         }
+        if (!reranker.equals("vectors") && !reranker.equals("matching")) {
+            throw new UserInputException("--reranker must be vectors or matching, got '" + reranker + "'");
+        }
         if (rerank < 0 || (candidates != null && candidates < 1)) {
             throw new UserInputException("--rerank must be 0 or more and --candidates at least 1");
         }
@@ -81,8 +95,15 @@ final class SearchCommand implements Callable<Integer> {
             SearchQuery q = query.text != null ? SearchQuery.ofText(query.text, m.model().embedTexts(List.of(query.text))[0])
                     : SearchQuery.ofImage(query.image, m.model().embedImageFiles(List.of(query.image),
                             io.openautoglm.core.EmbedOptions.defaults())[0]);
-            Searcher searcher = rerank > 0 ? new Searcher(vectors, new FullPrecisionScorer(vectors), rerank) : Searcher.plain(vectors);
-            hits = searcher.search(q, k, filter, candidates == null ? Math.max(k, VectorIndex.DEFAULT_CANDIDATES) : candidates);
+            int explore = candidates == null ? Math.max(k, VectorIndex.DEFAULT_CANDIDATES) : candidates;
+            if (rerank > 0 && reranker.equals("matching")) {
+                try (MultimodalModel matcher = MultimodalModel.load(ModelOption.resolve(rerankerModel, FusionModelOption.BUNDLED))) {
+                    hits = new Searcher(vectors, new MatchingScorer(matcher), rerank).search(q, k, filter, Math.max(explore, rerank));
+                }
+            } else {
+                Searcher searcher = rerank > 0 ? new Searcher(vectors, new FullPrecisionScorer(vectors), rerank) : Searcher.plain(vectors);
+                hits = searcher.search(q, k, filter, explore);
+            }
         }
         print(hits);
         return 0;

@@ -32,6 +32,15 @@ public final class ColorSquares {
 
     /** As {@link #write(Path, String, int, long)}; with {@code hardNegatives}, each record lists the other colors. */
     public static Path write(Path dir, String name, int count, long seed, boolean hardNegatives) throws IOException {
+        return write(dir, name, count, seed, hardNegatives, false);
+    }
+
+    /**
+     * As above; with {@code questions}, each record also has a "qa" list (its color, and whether
+     * there is a square of one other color) and the caption reads "a COLOR square".
+     */
+    public static Path write(Path dir, String name, int count, long seed, boolean hardNegatives, boolean questions)
+            throws IOException {
         Files.createDirectories(dir.resolve("img"));
         Random random = new Random(seed);
         List<ObjectNode> lines = new ArrayList<>();
@@ -49,13 +58,21 @@ public final class ColorSquares {
             ImageIO.write(img, "png", dir.resolve(file).toFile());
             ObjectNode line = JSON.createObjectNode();
             line.put("image", file);
-            line.put("caption", COLORS[c]);
+            line.put("caption", questions ? "a " + COLORS[c] + " square" : COLORS[c]);
+            if (questions) {
+                var qa = line.putArray("qa");
+                qa.addObject().put("question", "what color is the square?").put("answer", COLORS[c]).put("type", "color");
+                String other = COLORS[(c + 1 + random.nextInt(COLORS.length - 1)) % COLORS.length];
+                boolean yes = random.nextBoolean();
+                qa.addObject().put("question", "is there a " + (yes ? COLORS[c] : other) + " square?").put("answer", yes ? "yes" : "no")
+                        .put("type", "exist");
+            }
             line.put("label", COLORS[c]);
             if (hardNegatives) {
                 var negatives = line.putArray("hard_negatives");
                 for (String other : COLORS) {
                     if (!other.equals(COLORS[c])) {
-                        negatives.add(other);
+                        negatives.add(questions ? "a " + other + " square" : other);
                     }
                 }
             }

@@ -107,11 +107,12 @@ public final class ClipModel extends ParamBlock {
      * @param textTokens (B, T, Dt) from {@link #textTokens}
      * @param ids (B, T) the same texts' ids (for the padding mask)
      * @param imageTokens (B, N + 1, Dv) from {@link #imageTokens}
-     * @return (B, Dt)
+     * @return the fused state at each text's end token (B, Dt)
      */
     public NDArray fuse(ParameterStore store, NDArray textTokens, NDArray ids, NDArray imageTokens, boolean training) {
         requireFusion();
-        return fusionEncoder.apply(store, textTokens, text.paddingMask(ids), imageTokens, training); // (B, Dt)
+        NDArray fused = fusionEncoder.apply(store, textTokens, text.paddingMask(ids), imageTokens, training); // (B, T, Dt)
+        return text.pool(fused, ids); // (B, Dt)
     }
 
     /** pair states (B, Dt) -> matching logits (B, 2): [no match, match]. */

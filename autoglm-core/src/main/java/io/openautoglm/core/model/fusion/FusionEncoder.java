@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * The fusion encoder (ALBEF/BLIP style): the text tower's token states attend to each other
  * (both directions, padding masked) and to the image tokens, layer by layer; the state at the
- * start token then describes the pair, for matching and answering.
+ * end-of-text token then describes the pair, for matching and answering. The end token, not the
+ * start token as in BERT: the text tower is causal, so only the end token has read the whole text
+ * when fusion begins, and every layer's cross-attention there already asks what the text asks.
  */
 public final class FusionEncoder extends ParamBlock {
     private final List<FusionLayer> layers = new ArrayList<>();
@@ -31,14 +33,14 @@ public final class FusionEncoder extends ParamBlock {
      * @param text the text tower's token states (B, T, D)
      * @param keyMask (B, 1, 1, T): 0 on real tokens, a large negative number on padding
      * @param image image tokens (B, M, Dv)
-     * @return the pair's state at the start token (B, D)
+     * @return every token's fused state (B, T, D), after the final LN; pool it at the end token
      */
     public NDArray apply(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
         NDArray x = text;
         for (FusionLayer layer : layers) {
             x = layer.apply(store, x, image, keyMask, training); // (B, T, D)
         }
-        return finalNorm.apply(store, x.get(":, 0, :"), training); // (B, D)
+        return finalNorm.apply(store, x, training); // (B, T, D)
     }
 
     @Override

@@ -1,0 +1,62 @@
+package io.openautoglm.cli;
+
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.eval.RerankEvaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rerank", mixinStandardHelpOptions = true,
+        description = {"Text-to-image retrieval before and after re-ranking with the matching head: the dual encoder",
+            "(--retriever) ranks every picture of the manifest, the fusion model (--model) re-scores each query's top",
+            "N. Queries: each record's caption whose record has \"hard_negatives\" (compositional captions)."})
+final class EvalRerankCommand implements Callable<Integer> {
+    @Mixin
+    FusionModelOption model;
+
+    @Option(names = "--retriever", paramLabel = "DIR",
+            description = "The first-stage dual encoder (default: the --model's own dual encoder).")
+    Path retriever;
+
+    @Option(names = "--manifest", required = true, paramLabel = "FILE", description = "JSONL manifest with hard_negatives.")
+    Path manifest;
+
+    @Option(names = "--top", paramLabel = "N", defaultValue = "20", description = "Candidates re-scored per query (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Mixin
+    FormatOption format;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Manifest data = Manifest.read(manifest);
+        PrintWriter out = spec.commandLine().getOut();
+        try (MultimodalModel matcher = MultimodalModel.load(model.resolve());
+                MultimodalModel first = retriever == null ? null : MultimodalModel.load(retriever)) {
+            MultimodalModel stage1 = first == null ? matcher : first;
+            RerankEvaluator.Result r = new RerankEvaluator(stage1, matcher, spec.commandLine().getErr()).evaluate(data, top);
+            if (format.json()) {
+                out.println(Json.compact(r.toJson()));
+            } else {
+                out.printf("rerank: %d queries over %d images, top %d re-scored; retriever %s, matcher %s%n", r.queries(), r.images(),
+                        r.top(), stage1.name(), matcher.name());
+                out.printf("%-16s %12s %12s %12s %12s%n", "text->image", "R@1", "R@5", "R@10", "MRR");
+                EvalCommand.row(out, "dual encoder", 16, r.dualEncoder().recallAt1(), r.dualEncoder().recallAt5(),
+                        r.dualEncoder().recallAt10(), r.dualEncoder().mrr());
+                EvalCommand.row(out, "re-ranked", 16, r.reranked().recallAt1(), r.reranked().recallAt5(), r.reranked().recallAt10(),
+                        r.reranked().mrr());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

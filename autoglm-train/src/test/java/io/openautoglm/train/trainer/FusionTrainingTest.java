@@ -1,0 +1,141 @@
+package io.openautoglm.train.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openautoglm.core.FusionInference;
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.data.Manifest;
+import io.openautoglm.core.data.ManifestRecord;
+import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.model.fusion.CaptionSearch;
+import io.openautoglm.train.ColorSquares;
+import io.openautoglm.train.TinyRuns;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Multi-task training of the fusion heads on colored squares with questions. */
+class FusionTrainingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
+
+    @TempDir
+    static Path data;
+
+    static Path train;
+    static Path val;
+
+    @BeforeAll
+    static void makeData() throws Exception {
+        train = ColorSquares.write(data, "train", 96, 1, true, true);
+        val = ColorSquares.write(data, "val", 24, 2, true, true);
+    }
+
+    /**
+     * From scratch, all four objectives at once: the answer head learns the colors and the yes/no
+     * questions, the decoder learns to say the caption, the matching head prefers the true color.
+     */
+    @Test
+    void allFourObjectivesLearn(@TempDir Path out) throws Exception {
+        Trainer.Result result = new Trainer(TinyRuns.config(train, null, out, 100, "model.fusion_layers=1", "model.decoder_layers=1",
+                "data.hard_negatives=1", "loss.matching=1", "loss.answer=1", "loss.caption=1", "optim.lr=0.002",
+                "optim.warmup_steps=10"), null, QUIET).run(false);
+        List<JsonNode> lines = metrics(out);
+        for (String part : List.of("loss_contrastive", "loss_matching", "loss_answer", "loss_caption")) {
+            double first = mean(lines.subList(0, 5), part);
+            double last = mean(lines.subList(lines.size() - 5, lines.size()), part);
+            assertThat(last).as(part).isLessThan(first * 0.7);
+        }
+        try (MultimodalModel model = MultimodalModel.load(result.modelDir())) {
+            FusionInference fusion = model.fusion();
+            assertThat(model.config().fusion().answers()).contains("red", "green", "blue", "yellow", "yes", "no");
+            int rightAnswers = 0;
+            int questions = 0;
+            int rightCaptions = 0;
+            int rightMatches = 0;
+            List<ManifestRecord> records = Manifest.read(val).records();
+            for (ManifestRecord r : records) {
+                RgbImage image = model.imageLoader().load(r.image());
+                for (JsonNode qa : r.fields().get("qa")) {
+                    questions++;
+                    rightAnswers += fusion.answer(image, qa.get("question").asText()).answer().equals(qa.get("answer").asText()) ? 1 : 0;
+                }
+                String caption = fusion.caption(List.of(image), CaptionSearch.Options.greedy()).get(0);
+                rightCaptions += caption.equals(r.caption()) ? 1 : 0;
+                String wrong = r.fields().get("hard_negatives").get(0).asText();
+                float[] scores = fusion.matchScores(image, List.of(r.caption(), wrong));
+                rightMatches += scores[0] > scores[1] ? 1 : 0;
+            }
+            // Chance: 1/4 for the color questions, 1/2 for yes/no.
+            assertThat((double) rightAnswers / questions).isGreaterThanOrEqualTo(0.8);
+            assertThat((double) rightCaptions / records.size()).isGreaterThanOrEqualTo(0.8);
+            assertThat((double) rightMatches / records.size()).isGreaterThanOrEqualTo(0.8);
+        }
+    }
+
+    /**
+     * Fine-tuning a dual encoder whose vocabulary lacks the questions' words: the vocabulary grows,
+     * known words keep their embeddings, and the fusion heads are added.
+     */
+    @Test
+    void fineTuningGrowsTheVocabularyAndAddsHeads(@TempDir Path out) throws Exception {
+        Path captionsOnly = ColorSquares.write(out.resolve("plain"), "train", 32, 3);
+        Trainer.Result base = new Trainer(TinyRuns.config(captionsOnly, null, out.resolve("base"), 3), null, QUIET).run(false);
+        Trainer.Result grown = new Trainer(TinyRuns.config(train, null, out.resolve("grown"), 2, "model.init_from=" + base.modelDir(),
+                "model.fusion_layers=1", "loss.answer=1", "optim.lr=1e-9"), null, QUIET).run(false);
+        try (MultimodalModel before = MultimodalModel.load(base.modelDir()); MultimodalModel after = MultimodalModel.load(grown.modelDir())) {
+            assertThat(before.hasFusion()).isFalse();
+            assertThat(after.hasFusion()).isTrue();
+            assertThat(after.config().text().vocabSize()).isGreaterThan(before.config().text().vocabSize());
+            float[] oldTable = before.network().namedParameters().get("text_model.embeddings.token_embedding.weight").getArray().toFloatArray();
+            float[] newTable = after.network().namedParameters().get("text_model.embeddings.token_embedding.weight").getArray().toFloatArray();
+            int d = before.config().text().width();
+            for (String word : List.of("red", "blue")) {
+                int oldId = (int) before.tokenizer().encode(word)[1];
+                int newId = (int) after.tokenizer().encode(word)[1];
+                for (int i = 0; i < d; i++) {
+                    assertThat(newTable[newId * d + i]).isCloseTo(oldTable[oldId * d + i], org.assertj.core.data.Offset.offset(1e-6f));
+                }
+            }
+            // "what" was unknown before and is a word of its own now.
+            assertThat(before.tokenizer().encode("what")[1]).isEqualTo(1); // <unk>
+            assertThat(after.tokenizer().encode("what")[1]).isNotEqualTo(1);
+            // The towers carried over: the same picture embeds the same way.
+            RgbImage image = before.imageLoader().load(Manifest.read(captionsOnly).records().get(0).image());
+            assertThat(after.embedImages(List.of(image))[0]).containsExactly(before.embedImages(List.of(image))[0],
+                    org.assertj.core.data.Offset.offset(1e-4f));
+        }
+    }
+
+    @Test
+    void fusionObjectivesWithoutHeadsAreRefused(@TempDir Path out) {
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out, 2, "loss.answer=1"), null, QUIET).run(false))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("model.fusion_layers");
+    }
+
+    private static List<JsonNode> metrics(Path out) throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            JsonNode n = JSON.readTree(l);
+            if (n.has("loss")) {
+                lines.add(n);
+            }
+        }
+        return lines;
+    }
+
+    private static double mean(List<JsonNode> lines, String key) {
+        return lines.stream().mapToDouble(n -> n.get(key).asDouble()).average().orElseThrow();
+    }
+}
