@@ -41,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
             root.set("config", m.config().toJson());
             root.set("preprocessor", m.preprocessor().toJson());
             ObjectNode params = root.putObject("parameters");
-            for (String k : new String[] {"vision", "text", "projections", "total"}) {
+            for (String k : new String[] {"vision", "text", "projections", "fusion", "total"}) {
                 params.put(k, counts.get(k));
             }
             root.put("logit_scale", m.logitScale());
@@ -62,8 +62,12 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("embedding   %d dimensions, logit scale %.4f%n", c.projectionDim(), m.logitScale());
                 out.printf("preprocess  %d px, %s, resize %s, mean %s, std %s%n", p.imageSize(), p.interpolation(),
                         p.resizeMode(), Arrays.toString(p.mean()), Arrays.toString(p.std()));
-                out.printf("parameters  vision %,d  text %,d  projections %,d  total %,d%n",
-                        counts.get("vision"), counts.get("text"), counts.get("projections"), counts.get("total"));
+                if (c.fusion() != null) {
+                    out.printf("fusion      %d fusion layers, %d decoder layers, %d heads, mlp %d, %d answers%n", c.fusion().layers(),
+                            c.fusion().decoderLayers(), c.fusion().heads(), c.fusion().mlpSize(), c.fusion().answers().size());
+                }
+                out.printf("parameters  vision %,d  text %,d  projections %,d  fusion %,d  total %,d%n",
+                        counts.get("vision"), counts.get("text"), counts.get("projections"), counts.get("fusion"), counts.get("total"));
                 out.printf("provenance  %s%n", m.provenance().isEmpty() ? "(none recorded)" : Json.compact(m.provenance()));
             }
         }
