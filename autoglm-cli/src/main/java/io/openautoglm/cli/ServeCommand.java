@@ -32,10 +32,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, search (--index, or a demo gallery), metrics.",
-            "The first line printed is 'listening on http://HOST:PORT'. SIGTERM or Ctrl-C stops gracefully:",
-            "new requests are refused, requests in flight finish (bounded wait). API: docs/api.md.",
-            "Under overload the server answers 429 with Retry-After at once: beyond --max-in-flight requests",
-            "in flight, or when a model queue is full (--queue-capacity)."})
+            "The first line printed is 'listening on http://HOST:PORT'.",
+            "SIGTERM or Ctrl-C stops gracefully: new requests are refused, requests in",
+            "flight finish (bounded wait). API: docs/api.md.",
+            "Overloaded (--max-in-flight requests in flight, or a model queue full),",
+            "it answers 429 with Retry-After at once."})
 final class ServeCommand implements Callable<Integer> {
     /** Running servers in this JVM, so tests that run the command in-process can stop it. */
     static final List<ServeCommand> RUNNING = new CopyOnWriteArrayList<>();
