@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Load test of the HTTP service (autoglm-server) on loopback, bounded in time (about 2.5 minutes):
-# closed-loop concurrency 1/4/16/64 on /v1/embeddings (texts; pictures as data URLs) with
-# micro-batching on (32 items, 2 ms window) and off (1 item per model call) in the same run, the
-# embedding cache off; then an open-loop overload at twice the batched peak rate with the default
-# queue (256): errors should be 429s only, admitted p99 bounded, resident memory flat.
-# Writes bench/results/load-test.{txt,json}.
+# Load test of the HTTP service on loopback, bounded in time (about 3.5 minutes at the defaults).
+# The servers are `autoglm serve --port 0` child processes (started by the load client, which runs
+# in its own JVM and reads their `listening on` line), so client and server do not share a heap.
+# Closed-loop concurrency 1/4/16/64 on /v1/embeddings (texts; pictures as data URLs) and
+# /api/search (text queries against the demo gallery, or --index DIR), with micro-batching on
+# (32 items, 2 ms window) and off (1 item per model call) in the same run, alternating in short
+# rounds, the embedding cache off; then an open-loop overload at twice the batched peak picture
+# rate against a default `autoglm serve` (queue 256, --max-in-flight 256): errors should be 429s
+# only (answered at once), admitted p99 bounded, the server's resident memory (VmRSS) flat.
+# Writes bench/results/load-test.{txt,json} (LOAD_TEST_OUT=DIR writes there instead, e.g. for a
+# short smoke run that must not replace the committed results).
 #
-#   bench/load-test.sh [--seconds 6] [--rounds 3] [--overload-seconds 12] [--model DIR]
+#   bench/load-test.sh [--seconds 6] [--rounds 3] [--overload-seconds 12] [--overload-rate R] [--model DIR]
+#                      [--index DIR | --gallery-dir DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=bench/results
+OUT="${LOAD_TEST_OUT:-bench/results}"
 mkdir -p "$OUT"
 JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
 if [[ ! -f $JAR || -n $(find autoglm-*/src pom.xml */pom.xml -newer "$JAR" -type f | head -1) ]]; then
@@ -18,7 +24,7 @@ if [[ ! -f $JAR || -n $(find autoglm-*/src pom.xml */pom.xml -newer "$JAR" -type
 fi
 export TORCH_CPP_LOG_LEVEL=ERROR
 {
-  echo "# Load test: autoglm serve on loopback, bundled model, /v1/embeddings"
+  echo "# Load test: autoglm serve (child processes) on loopback, bundled model, /v1/embeddings and /api/search"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average at start:$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
   echo "java:    $(java -version 2>&1 | head -1)"

@@ -32,8 +32,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"HTTP API and web page: embeddings (OpenAI-compatible), zero-shot classification, search (--index, or a demo gallery), metrics.",
-            "The first line printed is 'listening on http://HOST:PORT'. SIGTERM or Ctrl-C stops gracefully:",
-            "new requests are refused, requests in flight finish (bounded wait). API: docs/api.md."})
+            "The first line printed is 'listening on http://HOST:PORT'.",
+            "SIGTERM or Ctrl-C stops gracefully: new requests are refused, requests in",
+            "flight finish (bounded wait). API: docs/api.md.",
+            "Overloaded (--max-in-flight requests in flight, or a model queue full),",
+            "it answers 429 with Retry-After at once."})
 final class ServeCommand implements Callable<Integer> {
     /** Running servers in this JVM, so tests that run the command in-process can stop it. */
     static final List<ServeCommand> RUNNING = new CopyOnWriteArrayList<>();
@@ -69,6 +72,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--queue-capacity", paramLabel = "N", defaultValue = "256",
             description = "Items waiting per model function before requests get 429 (default: ${DEFAULT-VALUE}).")
     int queueCapacity;
+
+    @Option(names = "--max-in-flight", paramLabel = "N",
+            description = "API requests the server holds at once; one more gets 429 with Retry-After at once, before"
+                    + " its body is read (1.." + ServerConfig.MAX_IN_FLIGHT + "; default: the --queue-capacity, 256"
+                    + " unless changed). Each holds a server thread.")
+    Integer maxInFlight;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "30000",
             description = "Longest a request waits for the model before 503 (default: ${DEFAULT-VALUE}).")
@@ -118,7 +127,8 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = new ServerConfig(host, port, apiKey(), corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                    timeoutMs, cacheEntries, 10_000, batching(), batching());
+                    timeoutMs, cacheEntries, 10_000, batching(), batching(),
+                    maxInFlight != null ? maxInFlight : ServerConfig.defaultMaxInFlight(batching(), batching()));
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }

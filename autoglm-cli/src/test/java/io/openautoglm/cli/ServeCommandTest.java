@@ -104,4 +104,10 @@ class ServeCommandTest {
         CliRunner.assertOneLineError(CliRunner.run("serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(),
                 "--batch-size", "0", "--port", "0"), "batch size");
     }
+
+    @Test
+    void aBadAdmissionLimitIsOneLine() {
+        CliRunner.assertOneLineError(CliRunner.run("serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(),
+                "--max-in-flight", "0", "--port", "0"), "max in-flight requests must be in 1..4096");
+    }
 }

@@ -23,12 +23,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP service: one entry point taking a config ({@link #create}), single-method handlers,
  * one guard around every API route. The model is the caller's: the server never closes it.
+ *
+ * <p>Bounded at every stage, whatever the request rate: at most {@link ServerConfig#maxConnections()}
+ * open connections (then Jetty stops accepting and the OS holds at most
+ * {@link ServerConfig#ACCEPT_QUEUE} more), a fixed pool of {@link ServerConfig#httpThreads()} threads
+ * whose job queue is bounded too, and {@link Admission}: at most {@link ServerConfig#maxInFlight()}
+ * API requests in flight, the next answered 429 at once. The pool has threads to spare beyond the
+ * admission limit, so a refusal never waits behind admitted work.
  */
 public final class AutoglmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutoglmServer.class);
@@ -45,6 +57,8 @@ public final class AutoglmServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Javalin app;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Admission admission;
+    private final QueuedThreadPool threads;
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
     private final Set<String> available = new LinkedHashSet<>();
     private volatile boolean draining;
@@ -59,6 +73,12 @@ public final class AutoglmServer implements AutoCloseable {
         paths.addAll(NOT_YET.keySet());
         this.metrics = new ServerMetrics(paths);
         this.service = new EmbeddingService(model, config, metrics.registry());
+        this.admission = new Admission(config.maxInFlight(), metrics.registry());
+        // Fixed size; the job queue (connections waiting for a thread) is bounded by the connection limit.
+        this.threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()), 60_000,
+                new BlockingArrayQueue<>(64, 64, config.maxConnections()));
+        threads.setName("autoglm-http");
+        metrics.bindHttpThreads(threads);
         List<ApiRoute> extraRoutes = extra.apply(service);
         extraRoutes.forEach(r -> metrics.addRoute(r.path()));
         routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
@@ -82,6 +102,19 @@ public final class AutoglmServer implements AutoCloseable {
             c.startupWatcherEnabled = false;
             c.http.maxRequestSize = config.maxBodyBytes();
             c.http.prefer405over404 = true;
+            c.jetty.threadPool = threads;
+            c.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(config.host());
+                connector.setPort(config.port());
+                connector.setAcceptQueueSize(ServerConfig.ACCEPT_QUEUE);
+                return connector;
+            });
+            c.jetty.modifyServer(server -> {
+                ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), server);
+                server.addBean(limit);
+                metrics.bindConnections(limit::getConnections, config.maxConnections());
+            });
             c.staticFiles.add(s -> {
                 s.hostedPath = "/";
                 s.directory = "/web";
@@ -101,10 +134,12 @@ public final class AutoglmServer implements AutoCloseable {
                     Duration.ofNanos((long) (ms * 1e6))));
         });
         for (ApiRoute r : routes) {
-            app.addHttpHandler(r.method(), r.path(), guard(r.handler()));
+            // The 501 placeholders answer at once and hold nothing: no admission slot for them.
+            boolean placeholder = NOT_YET.containsKey(r.path()) && !available.contains(r.path());
+            app.addHttpHandler(r.method(), r.path(), guard(placeholder ? null : r.path(), r.handler()));
         }
-        app.get("/api/info", guard(this::info));
-        app.get("/metrics", guard(ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
+        app.get("/api/info", guard(null, this::info));
+        app.get("/metrics", guard(null, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape())));
         app.get("/healthz", ctx -> Responses.json(ctx, 200, JsonBody.MAPPER.createObjectNode().put("status", "ok")));
         app.get("/readyz", this::ready);
         app.exception(ApiException.class, (e, ctx) -> Responses.error(ctx, e));
@@ -149,7 +184,7 @@ public final class AutoglmServer implements AutoCloseable {
 
     /** Binds and starts answering; returns this for chaining. */
     public AutoglmServer start() {
-        app.start(config.host(), config.port());
+        app.start(); // on the connector configured in the constructor (host, port, accept queue)
         return this;
     }
 
@@ -180,14 +215,21 @@ public final class AutoglmServer implements AutoCloseable {
         }
     }
 
-    /** Wraps an API handler: shutdown drain, API key, in-flight count, deadline. */
-    private Handler guard(Handler handler) {
+    /**
+     * Wraps an API handler: shutdown drain, API key, admission (429 at once when {@code admitted}
+     * names the route and the server already holds its limit of requests), in-flight count, deadline.
+     * It runs before the body is read, so a refused request costs no body, no decode, no model time.
+     */
+    private Handler guard(String admitted, Handler handler) {
         return ctx -> {
             if (draining) {
                 ctx.header("Connection", "close");
                 throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
             }
             checkApiKey(ctx);
+            if (admitted != null) {
+                admission.enter(admitted);
+            }
             inFlight.incrementAndGet();
             try {
                 ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
@@ -195,6 +237,9 @@ public final class AutoglmServer implements AutoCloseable {
                 handler.handle(ctx);
             } finally {
                 inFlight.decrementAndGet();
+                if (admitted != null) {
+                    admission.leave();
+                }
             }
         };
     }
@@ -228,7 +273,16 @@ public final class AutoglmServer implements AutoCloseable {
         limits.put("max_image_pixels", config.maxImagePixels());
         limits.put("max_inputs", config.maxInputs());
         limits.put("request_timeout_ms", config.requestTimeoutMillis());
+        limits.put("max_in_flight", config.maxInFlight());
+        limits.put("max_connections", config.maxConnections());
+        ObjectNode batching = root.putObject("batching");
+        describe(batching.putObject("text"), config.textBatching());
+        describe(batching.putObject("image"), config.imageBatching());
         Responses.json(ctx, 200, root);
+    }
+
+    private static void describe(ObjectNode out, BatchingConfig b) {
+        out.put("max_batch_size", b.maxBatchSize()).put("max_wait_ms", b.maxWaitMillis()).put("queue_capacity", b.queueCapacity());
     }
 
     private void ready(Context ctx) {

@@ -18,6 +18,13 @@ import java.util.List;
  * @param requestTimeoutMillis how long one request may wait for the model before 503
  * @param cacheEntries        embeddings kept in the cache; 0 turns it off
  * @param shutdownGraceMillis how long a graceful stop waits for requests in flight
+ * @param textBatching        micro-batching of text embeddings
+ * @param imageBatching       micro-batching of picture embeddings
+ * @param maxInFlight         API requests the server holds at once (counted from the moment the request
+ *                            is dispatched, before its body is read); one more is answered 429 with
+ *                            {@code Retry-After} at once. Each one holds an HTTP thread, so this also
+ *                            sizes the thread pool ({@link #httpThreads()}) and the connection limit
+ *                            ({@link #maxConnections()}); see {@link #defaultMaxInFlight}
  */
 public record ServerConfig(
         String host,
@@ -31,7 +38,8 @@ public record ServerConfig(
         int cacheEntries,
         int shutdownGraceMillis,
         BatchingConfig textBatching,
-        BatchingConfig imageBatching) {
+        BatchingConfig imageBatching,
+        int maxInFlight) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -59,6 +67,10 @@ public record ServerConfig(
         if (shutdownGraceMillis < 0) {
             throw new IllegalArgumentException("shutdown grace must be 0 or more ms, got " + shutdownGraceMillis);
         }
+        if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT) {
+            throw new IllegalArgumentException("max in-flight requests must be in 1.." + MAX_IN_FLIGHT
+                    + " (each one holds a server thread), got " + maxInFlight);
+        }
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("the API key is blank");
         }
@@ -75,45 +87,89 @@ public record ServerConfig(
      */
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 4096L * 4096;
 
-    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on. */
+    /** The most requests in flight a server may be configured to hold (each holds a thread). */
+    public static final int MAX_IN_FLIGHT = 4096;
+
+    /**
+     * HTTP threads beyond {@link #maxInFlight}: Jetty's acceptor and selectors, the probes,
+     * {@code /metrics}, the web page, and the requests refused with 429 (each refusal holds a thread
+     * for well under a millisecond). With these spare, a request over the limit never waits for a
+     * thread behind the ones it would be refused for.
+     */
+    static final int SPARE_THREADS = 64;
+
+    /** Connections the OS may hold for the server while it is not accepting (the listen backlog). */
+    public static final int ACCEPT_QUEUE = 128;
+
+    /**
+     * The default admission limit: as many requests as the larger batcher queue holds. A request
+     * beyond it would find the queue full anyway, and admitted requests wait at most about one
+     * queue's worth of model time (queue capacity / throughput), capped at {@link #MAX_IN_FLIGHT}.
+     */
+    public static int defaultMaxInFlight(BatchingConfig text, BatchingConfig image) {
+        return Math.min(MAX_IN_FLIGHT, Math.max(text.queueCapacity(), image.queueCapacity()));
+    }
+
+    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on, 256 in flight. */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, null, List.of(), 8L << 20, DEFAULT_MAX_IMAGE_PIXELS, 256,
-                30_000, 10_000, 10_000, BatchingConfig.DEFAULT, BatchingConfig.DEFAULT);
+                30_000, 10_000, 10_000, BatchingConfig.DEFAULT, BatchingConfig.DEFAULT,
+                defaultMaxInFlight(BatchingConfig.DEFAULT, BatchingConfig.DEFAULT));
+    }
+
+    /** The HTTP thread pool's size: every admitted request's thread plus {@link #SPARE_THREADS}. */
+    public int httpThreads() {
+        return maxInFlight + SPARE_THREADS;
+    }
+
+    /**
+     * Open connections the server holds at most; beyond this it stops accepting (new connections wait
+     * in the OS's listen backlog of {@link #ACCEPT_QUEUE}). Keep-alive clients hold idle connections,
+     * so this is well above {@link #maxInFlight}: 1024 plus 4 per request in flight.
+     */
+    public int maxConnections() {
+        return 1024 + 4 * maxInFlight;
     }
 
     public ServerConfig withHostPort(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withApiKey(String key) {
         return new ServerConfig(host, port, key, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
         return new ServerConfig(host, port, apiKey, origins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int inputs, int timeoutMillis) {
         return new ServerConfig(host, port, apiKey, corsOrigins, bodyBytes, imagePixels, inputs,
-                timeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching);
+                timeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withCacheEntries(int entries) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, entries, shutdownGraceMillis, textBatching, imageBatching);
+                requestTimeoutMillis, entries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withShutdownGraceMillis(int millis) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, millis, textBatching, imageBatching);
+                requestTimeoutMillis, cacheEntries, millis, textBatching, imageBatching, maxInFlight);
     }
 
     public ServerConfig withBatching(BatchingConfig text, BatchingConfig image) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, text, image);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, text, image, maxInFlight);
+    }
+
+    /** The same with another admission limit (requests in flight before 429). */
+    public ServerConfig withMaxInFlight(int requests) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, requests);
     }
 
     static boolean isLoopback(String host) {

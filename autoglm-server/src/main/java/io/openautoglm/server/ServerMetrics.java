@@ -41,6 +41,28 @@ public final class ServerMetrics implements AutoCloseable {
                 .baseUnit("bytes").register(registry);
     }
 
+    /**
+     * The HTTP thread pool: {@code autoglm_http_threads{state="busy"|"max"}} and
+     * {@code autoglm_http_jobs_queued} (connections with data waiting for a free thread; with the
+     * admission limit below the pool's size it stays near 0 under any load).
+     */
+    void bindHttpThreads(org.eclipse.jetty.util.thread.QueuedThreadPool pool) {
+        Gauge.builder("autoglm.http.threads", pool, org.eclipse.jetty.util.thread.QueuedThreadPool::getBusyThreads)
+                .description("HTTP server threads").tag("state", "busy").register(registry);
+        Gauge.builder("autoglm.http.threads", pool, org.eclipse.jetty.util.thread.QueuedThreadPool::getMaxThreads)
+                .description("HTTP server threads").tag("state", "max").register(registry);
+        Gauge.builder("autoglm.http.jobs.queued", pool, org.eclipse.jetty.util.thread.QueuedThreadPool::getQueueSize)
+                .description("HTTP jobs waiting for a free thread").register(registry);
+    }
+
+    /** Open connections and their limit: {@code autoglm_http_connections{state="open"|"max"}}. */
+    void bindConnections(java.util.function.IntSupplier open, int max) {
+        Gauge.builder("autoglm.http.connections", open::getAsInt)
+                .description("HTTP connections").tag("state", "open").register(registry);
+        Gauge.builder("autoglm.http.connections", () -> max)
+                .description("HTTP connections").tag("state", "max").register(registry);
+    }
+
     /** One more path with its own {@code route} tag (a route plugged in through {@link ApiRoute}). */
     public void addRoute(String path) {
         routes.add(path);
