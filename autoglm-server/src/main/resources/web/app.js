@@ -126,6 +126,21 @@ async function classify(url) {
   });
 }
 
+async function fusionAsk(kind, url) {
+  const out = $("fusion-out");
+  if (kind === "match") {
+    const r = await api("/api/match", { image: url, text: $("match-text").value });
+    out.textContent = "match " + (r.match * 100).toFixed(1) + "% — " + (r.match >= 0.5 ? "the text describes the picture" : "it does not");
+  } else if (kind === "vqa") {
+    const r = await api("/api/vqa", { image: url, question: $("question").value });
+    out.textContent = r.answer + " (" + (r.score * 100).toFixed(1) + "%); then " +
+      r.top.slice(1, 3).map((a) => a.answer + " " + (a.score * 100).toFixed(1) + "%").join(", ");
+  } else {
+    const r = await api("/api/caption", { image: url, beam: 3 });
+    out.textContent = "“" + r.caption + "”";
+  }
+}
+
 // Demo shapes drawn in the page in ShapeWorld's palette (what the bundled model was trained on):
 // one bright shape on a dark ground.
 const COLOURS = { red: "rgb(230,35,35)", green: "rgb(40,200,60)", blue: "rgb(40,100,255)", yellow: "rgb(245,230,40)" };
@@ -187,6 +202,23 @@ async function init() {
       showResults(q, "Pictures most like " + e.target.files[0].name);
     } catch (err) { showError(err); }
   };
+  const fusionReady = info.endpoints ? info.endpoints.includes("/api/vqa") : true;
+  $("fusion-note").hidden = fusionReady;
+  ["match", "ask", "caption"].forEach((id) => { $(id).disabled = !fusionReady; });
+  let fusionUrl = null;
+  $("fusion-file").onchange = async (e) => {
+    fusionUrl = await readAsDataUrl(e.target.files[0]);
+    $("fusion-preview").src = fusionUrl;
+    $("fusion-preview").hidden = false;
+  };
+  const fusionClick = (kind) => () => {
+    showError(null);
+    if (!fusionUrl) return showError(new Error("choose a picture first"));
+    fusionAsk(kind, fusionUrl).catch(showError);
+  };
+  $("match").onclick = fusionClick("match");
+  $("ask").onclick = fusionClick("vqa");
+  $("caption").onclick = fusionClick("caption");
   let classifyUrl = null;
   $("classify-file").onchange = async (e) => {
     classifyUrl = await readAsDataUrl(e.target.files[0]);
@@ -208,6 +240,12 @@ async function init() {
     $("classify-preview").src = classifyUrl;
     $("classify-preview").hidden = false;
     await classify(classifyUrl);
+    if (fusionReady) {
+      fusionUrl = drawShape("circle", "red", "large");
+      $("fusion-preview").src = fusionUrl;
+      $("fusion-preview").hidden = false;
+      await fusionAsk("vqa", fusionUrl);
+    }
     document.body.dataset.demo = "done";
   }
 }

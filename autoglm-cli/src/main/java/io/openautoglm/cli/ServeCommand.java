@@ -6,6 +6,7 @@ import io.openautoglm.server.ApiRoute;
 import io.openautoglm.server.AutoglmServer;
 import io.openautoglm.server.EmbeddingService;
 import io.openautoglm.server.BatchingConfig;
+import io.openautoglm.server.FusionRoutes;
 import io.openautoglm.server.SearchRoutes;
 import io.openautoglm.server.ServerConfig;
 import io.openautoglm.search.IndexDirectory;
@@ -104,6 +105,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " It must have been built with the served model.")
     Path index;
 
+    @Option(names = "--fusion-model", paramLabel = "DIR",
+            description = {"A model with fusion heads for /api/match, /api/vqa and /api/caption (default: the bundled",
+                "" + FusionModelOption.BUNDLED + " when it is there; without one those endpoints answer 501)."})
+    Path fusionModel;
+
+    @Option(names = "--no-fusion", description = "Load no fusion model: /api/match, /api/vqa and /api/caption answer 501.")
+    boolean noFusion;
+
     @Option(names = "--no-gallery", description = "Without --index: serve no search (default: search a demo gallery of"
             + " ShapeWorld pictures, generated and indexed on the first start, reused later).")
     boolean noGallery;
@@ -118,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private AutoglmServer server;
     private MultimodalModel loaded;
+    private MultimodalModel fusion; // null: the fusion endpoints answer 501
     private VectorIndex searchIndex; // null when serving no search (--no-gallery)
     private volatile boolean indexOpen;
 
@@ -151,16 +161,28 @@ final class ServeCommand implements Callable<Integer> {
             throw e;
         }
         try {
-            if (searchIndex == null) {
-                server = AutoglmServer.create(config, loaded).start();
-            } else {
-                Function<EmbeddingService, List<ApiRoute>> search =
-                        service -> new SearchRoutes(searchIndex, service, maxImagePixels).routes();
-                Map<String, BooleanSupplier> ready = Map.of("index", () -> indexOpen);
-                server = AutoglmServer.create(config, loaded, search, ready).start();
-            }
+            fusion = loadFusionModel();
         } catch (RuntimeException e) {
             closeIndex();
+            loaded.close();
+            throw e;
+        }
+        try {
+            Function<EmbeddingService, List<ApiRoute>> routes = service -> {
+                List<ApiRoute> extra = new java.util.ArrayList<>();
+                if (searchIndex != null) {
+                    extra.addAll(new SearchRoutes(searchIndex, service, maxImagePixels).routes());
+                }
+                if (fusion != null) {
+                    extra.addAll(new FusionRoutes(fusion, maxImagePixels).routes());
+                }
+                return extra;
+            };
+            Map<String, BooleanSupplier> ready = searchIndex == null ? Map.of() : Map.of("index", () -> indexOpen);
+            server = AutoglmServer.create(config, loaded, routes, ready).start();
+        } catch (RuntimeException e) {
+            closeIndex();
+            closeFusion();
             loaded.close();
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + rootMessage(e)
                     + (port != 0 ? " (is the port in use? --port 0 picks a free one)" : ""));
@@ -169,6 +191,9 @@ final class ServeCommand implements Callable<Integer> {
         out.println("listening on " + server.url());
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");
+        if (fusion != null) {
+            out.println("matching, questions and captions with " + fusion.name() + ": POST /api/match, /api/vqa, /api/caption");
+        }
         if (searchIndex != null) {
             out.println("search over " + (index != null ? "index " + index : "the demo gallery") + " (" + searchIndex.count()
                     + " pictures): POST /api/search");
@@ -197,8 +222,37 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.stop();
         closeIndex();
+        closeFusion();
         loaded.close();
         stopped.countDown();
+    }
+
+    /** --fusion-model, else the bundled fusion model when it is there, else none. */
+    private MultimodalModel loadFusionModel() {
+        if (noFusion) {
+            return null;
+        }
+        Path dir = fusionModel;
+        if (dir == null) {
+            Path bundled = Path.of(System.getenv().getOrDefault("AUTOGLM_HOME", ".")).resolve(FusionModelOption.BUNDLED);
+            if (!Files.isDirectory(bundled)) {
+                return null;
+            }
+            dir = bundled;
+        }
+        MultimodalModel m = MultimodalModel.load(dir);
+        if (!m.hasFusion()) {
+            m.close();
+            throw new UserInputException("--fusion-model " + dir + " has no fusion heads; give a model trained with them "
+                    + "(see docs/fusion.md) or leave the option out");
+        }
+        return m;
+    }
+
+    private void closeFusion() {
+        if (fusion != null) {
+            fusion.close();
+        }
     }
 
     private void closeIndex() {

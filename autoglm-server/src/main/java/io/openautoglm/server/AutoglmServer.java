@@ -45,12 +45,12 @@ import org.slf4j.LoggerFactory;
 public final class AutoglmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutoglmServer.class);
 
-    /** Endpoints that arrive with later features; 501 until a route for them is supplied. */
+    /** Endpoints that need more than the dual encoder (an index, fusion heads); 501 until a route for them is supplied. */
     static final Map<String, String> NOT_YET = Map.of(
             "/api/search", "search needs a vector index (autoglm-search), not part of this server yet",
-            "/api/match", "image-text matching needs the fusion model, not available yet",
-            "/api/vqa", "visual question answering needs the fusion model, not available yet",
-            "/api/caption", "captioning needs the caption decoder, not available yet");
+            "/api/match", "image-text matching needs a model with fusion heads: start the server with --fusion-model DIR",
+            "/api/vqa", "visual question answering needs a model with fusion heads: start the server with --fusion-model DIR",
+            "/api/caption", "captioning needs a model with fusion heads: start the server with --fusion-model DIR");
 
     private final ServerConfig config;
     private final EmbeddingService service;

@@ -4,10 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.image.ImageLoader;
-import io.openautoglm.core.image.ImageTooLargeException;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.Sha256;
-import io.openautoglm.core.UserInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -127,13 +125,7 @@ public final class EmbeddingService implements AutoCloseable {
             throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
         }
         try {
-            return imageLoader.load(bytes, name);
-        } catch (ImageTooLargeException e) {
-            // The loader's advice (raise ImageLoader maxPixels) is for library users; a client cannot.
-            throw new ApiException(413, "image_too_large", e.getMessage().replaceFirst(" \\(a guard.*$", "")
-                    + " set for this server");
-        } catch (UserInputException e) {
-            throw ApiException.badRequest("invalid_image", e.getMessage());
+            return ImageData.toImage(imageLoader, bytes, name);
         } finally {
             decoding.release();
         }

@@ -1,5 +1,9 @@
 package io.openautoglm.server;
 
+import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.image.ImageLoader;
+import io.openautoglm.core.image.ImageTooLargeException;
+import io.openautoglm.core.image.RgbImage;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -40,6 +44,19 @@ public final class ImageData {
             return bytes;
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid_base64", "field '" + field + "' is not valid base64: " + e.getMessage());
+        }
+    }
+
+    /** Decodes picture bytes: 413 {@code image_too_large} over the loader's pixel limit, 400 {@code invalid_image} when unreadable. */
+    public static RgbImage toImage(ImageLoader loader, byte[] bytes, String name) {
+        try {
+            return loader.load(bytes, name);
+        } catch (ImageTooLargeException e) {
+            // The loader's advice (raise ImageLoader maxPixels) is for library users; a client cannot.
+            throw new ApiException(413, "image_too_large", e.getMessage().replaceFirst(" \\(a guard.*$", "")
+                    + " set for this server");
+        } catch (UserInputException e) {
+            throw ApiException.badRequest("invalid_image", e.getMessage());
         }
     }
 }

@@ -22,12 +22,14 @@ final class Multipart {
         return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
     }
 
-    /** Form fields {@code image} (a file), {@code labels} (comma-separated or repeated), {@code template} (repeated), {@code top_k}. */
-    static ClassifyRoute.Query classifyQuery(Context ctx, int maxInputs) {
+    /**
+     * The form file {@code image}: 411 without a Content-Length (we could not bound what the
+     * container buffers), 413 over the body limit, 400 when missing or malformed.
+     */
+    static byte[] imageFile(Context ctx) {
         long max = ctx.attribute(Requests.MAX_BODY);
         long declared = ctx.req().getContentLengthLong();
         if (declared < 0 || declared > max) {
-            // Without a length we cannot bound what the container buffers: ask for one.
             throw declared < 0
                     ? new ApiException(411, "length_required", "multipart uploads need a Content-Length")
                     : Requests.tooLarge(max);
@@ -37,10 +39,21 @@ final class Multipart {
             if (file == null) {
                 throw ApiException.badRequest("missing_field", "missing form file 'image'");
             }
-            byte[] image;
             try (InputStream in = file.content()) {
-                image = in.readAllBytes();
+                return in.readAllBytes();
             }
+        } catch (ApiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /** Form fields {@code image} (a file), {@code labels} (comma-separated or repeated), {@code template} (repeated), {@code top_k}. */
+    static ClassifyRoute.Query classifyQuery(Context ctx, int maxInputs) {
+        byte[] image = imageFile(ctx);
+        try {
             List<String> labels = new ArrayList<>();
             for (String l : ctx.formParams("labels")) {
                 Arrays.stream(l.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(labels::add);
@@ -68,7 +81,7 @@ final class Multipart {
                     templates.isEmpty() ? List.of(ClassifyRoute.DEFAULT_TEMPLATE) : templates, topK);
         } catch (ApiException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // The container reports a malformed multipart body as IllegalStateException or IOException.
             throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
