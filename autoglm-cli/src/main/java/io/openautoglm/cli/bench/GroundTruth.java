@@ -26,10 +26,12 @@ import java.util.Locale;
  * @param queries (Q, D)
  * @param neighbours (Q, k) ids of the true nearest vectors, best first
  * @param exactQps queries/s of the exact scan, index 0 on 1 thread and 1 on 2 threads
+ * @param timedQueries how many queries that timing ran (the first ones)
  * @param measuredAt ISO-8601 instant of the exact timing
  * @param loadAverage the host's 1-minute load average when the exact timing started
  */
-record GroundTruth(Key key, float[][] queries, int[][] neighbours, double[] exactQps, String measuredAt, double loadAverage) {
+record GroundTruth(Key key, float[][] queries, int[][] neighbours, double[] exactQps, int timedQueries, String measuredAt,
+        double loadAverage) {
     static final String FORMAT = "autoglm-vector-bench-truth";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -91,7 +93,7 @@ record GroundTruth(Key key, float[][] queries, int[][] neighbours, double[] exac
         }
         JsonNode qps = root.path("exact_qps");
         return new GroundTruth(key, queries, neighbours, new double[] {qps.path("threads_1").asDouble(), qps.path("threads_2").asDouble()},
-                root.path("measured_at").asText(), root.path("load_average").asDouble());
+                qps.path("queries").asInt(), root.path("measured_at").asText(), root.path("load_average").asDouble());
     }
 
     /** Writes the file atomically (temporary name, fsync, rename). */
@@ -102,6 +104,7 @@ record GroundTruth(Key key, float[][] queries, int[][] neighbours, double[] exac
         ObjectNode qps = root.putObject("exact_qps");
         qps.put("threads_1", exactQps[0]);
         qps.put("threads_2", exactQps[1]);
+        qps.put("queries", timedQueries);
         root.put("measured_at", measuredAt);
         root.put("load_average", loadAverage);
         root.put("java_version", System.getProperty("java.version"));

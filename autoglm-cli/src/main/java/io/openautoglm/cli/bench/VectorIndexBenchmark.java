@@ -55,10 +55,11 @@ public final class VectorIndexBenchmark {
     /** The command line. @param m HNSW neighbours per node; @param beam HNSW beam width while inserting */
     record Options(int n, int dim, int queries, int k, String data, long seed, List<Integer> candidates,
             List<IndexSettings.Quantization> quantizations, Path dir, int m, int beam, boolean reuse, boolean forceMerge,
-            Path truth, boolean freshTruth, int commitEvery, int progressSeconds) {
+            Path truth, boolean freshTruth, int exactTimingQueries, int commitEvery, int progressSeconds) {
         Options {
-            if (n < 1 || dim < 1 || queries < 1 || k < 1 || commitEvery < 1 || progressSeconds < 1) {
-                throw new UserInputException("--n, --dim, --queries, --k, --commit-every and --progress-seconds must be positive");
+            if (n < 1 || dim < 1 || queries < 1 || k < 1 || exactTimingQueries < 1 || commitEvery < 1 || progressSeconds < 1) {
+                throw new UserInputException("--n, --dim, --queries, --k, --exact-timing-queries, --commit-every and --progress-seconds"
+                        + " must be positive");
             }
             if (k > n) {
                 throw new UserInputException("--k " + k + " is more than --n " + n);
@@ -82,6 +83,7 @@ public final class VectorIndexBenchmark {
             boolean forceMerge = false;
             Path truth = null;
             boolean freshTruth = false;
+            int exactTimingQueries = 50;
             int commitEvery = 100_000;
             int progressSeconds = 30;
             for (int i = 0; i < args.length; i++) {
@@ -108,6 +110,7 @@ public final class VectorIndexBenchmark {
                             case "--m" -> m = Integer.parseInt(v);
                             case "--beam" -> beam = Integer.parseInt(v);
                             case "--truth" -> truth = Path.of(v);
+                            case "--exact-timing-queries" -> exactTimingQueries = Integer.parseInt(v);
                             case "--commit-every" -> commitEvery = Integer.parseInt(v);
                             case "--progress-seconds" -> progressSeconds = Integer.parseInt(v);
                             default -> throw new UserInputException("unknown option " + a + "; " + USAGE);
@@ -119,7 +122,7 @@ public final class VectorIndexBenchmark {
                 throw new UserInputException("--data must be random or clustered, got " + data);
             }
             return new Options(n, dim, queries, k, data, seed, candidates, quantizations, dir, m, beam, reuse, forceMerge,
-                    truth, freshTruth, commitEvery, progressSeconds);
+                    truth, freshTruth, Math.min(exactTimingQueries, queries), commitEvery, progressSeconds);
         }
 
         GroundTruth.Key truthKey() {
@@ -137,7 +140,7 @@ public final class VectorIndexBenchmark {
     }
 
     static final String USAGE = "options: --n N --dim D --data random|clustered --queries Q --k K --seed S --candidates C1,C2"
-            + " --quantization none,int8 --m M --beam B --dir DIR --reuse --force-merge --truth FILE --fresh-truth"
+            + " --quantization none,int8 --m M --beam B --dir DIR --reuse --force-merge --truth FILE --fresh-truth --exact-timing-queries N"
             + " --commit-every N --progress-seconds S";
 
     public static void main(String[] args) throws Exception {
@@ -234,26 +237,47 @@ public final class VectorIndexBenchmark {
                 queries[q] = gen.next();
             }
             int[][] neighbours = new int[queries.length][]; // (Q, k)
-            Ticker scan = new Ticker(err, "exact scan: ground truth", 0, queries.length, o.progressSeconds(), null);
-            for (int q = 0; q < queries.length; q++) {
-                neighbours[q] = exact.search(queries[q], o.k(), Filter.NONE).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
-                scan.tick(q + 1);
+            Ticker scan = new Ticker(err, "exact scan: ground truth (2 threads)", 0, queries.length, o.progressSeconds(), null);
+            java.util.concurrent.atomic.AtomicInteger scanned = new java.util.concurrent.atomic.AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> parts = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    int first = t;
+                    parts.add(pool.submit(() -> {
+                        for (int q = first; q < queries.length; q += 2) {
+                            neighbours[q] = exact.search(queries[q], o.k(), Filter.NONE).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
+                            int done = scanned.incrementAndGet();
+                            synchronized (scan) {
+                                scan.tick(done);
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : parts) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
             }
             scan.finish(queries.length);
+            // The scan above warmed the code up: one timed pass per thread count, over the first queries (each scans all n vectors).
+            float[][] timed = java.util.Arrays.copyOf(queries, o.exactTimingQueries());
             String measuredAt = Instant.now().toString();
             double loadAverage = load();
             double[] rates = new double[2];
             for (int threads = 1; threads <= 2; threads++) {
-                err.printf(Locale.ROOT, "exact scan: timing %d queries on %d thread(s), twice (warm-up, then timed)%n", queries.length, threads);
-                rates[threads - 1] = qps(exact, queries, o.k(), 0, threads);
+                err.printf(Locale.ROOT, "exact scan: timing %d queries on %d thread(s)%n", timed.length, threads);
+                rates[threads - 1] = qps(exact, timed, o.k(), 0, threads, 1);
             }
-            truth = new GroundTruth(o.truthKey(), queries, neighbours, rates, measuredAt, loadAverage);
+            truth = new GroundTruth(o.truthKey(), queries, neighbours, rates, timed.length, measuredAt, loadAverage);
             truth.write(file);
             err.println("ground truth and exact-scan timings saved to " + file);
         }
         for (int threads = 1; threads <= 2; threads++) {
             out.printf(Locale.ROOT, "exact scan        threads=%d  %8.1f queries/s%s%n", threads, truth.exactQps()[threads - 1],
-                    String.format(Locale.ROOT, "  (measured %s at load average %.2f%s)", truth.measuredAt(), truth.loadAverage(),
+                    String.format(Locale.ROOT, "  (%d queries, measured %s at load average %.2f%s)", truth.timedQueries(),
+                            truth.measuredAt(), truth.loadAverage(),
                             cached ? "; from " + file.getFileName() : ""));
         }
         out.flush();
@@ -262,9 +286,14 @@ public final class VectorIndexBenchmark {
 
     /** Queries per second over all queries, split across threads, after one warm-up pass. */
     static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads) throws Exception {
+        return qps(index, qs, k, candidates, threads, 2);
+    }
+
+    /** Queries per second of the last of {@code passes} passes over all queries, split across threads. */
+    static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads, int passes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            for (int pass = 0; pass < 2; pass++) {
+            for (int pass = 0; pass < passes; pass++) {
                 long t0 = System.nanoTime();
                 List<Future<?>> parts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
@@ -278,7 +307,7 @@ public final class VectorIndexBenchmark {
                 for (Future<?> f : parts) {
                     f.get();
                 }
-                if (pass == 1) {
+                if (pass == passes - 1) {
                     return qs.length / ((System.nanoTime() - t0) / 1e9);
                 }
             }

@@ -98,7 +98,7 @@ class VectorIndexBenchmarkTest {
         Process child = childJvm(List.of(small(n, "--reuse", "--progress-seconds", "600")));
         int committed = -1;
         try (BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(900);
             for (String line; System.nanoTime() < deadline && (line = err.readLine()) != null; ) {
                 if (line.contains(": committed ")) {
                     committed = Integer.parseInt(line.replaceAll(".*committed ([0-9,]+)/.*", "$1").replace(",", ""));
