@@ -5,15 +5,16 @@
 # models refused with one clear line. Every command is printed ("$ ...") with its output, and the
 # checks say "ok" or "FAILED"; the transcript goes to bench/results/search-walkthrough.txt.
 #
-#   bench/search-walkthrough.sh            (WALK=/tmp/autoglm-walkthrough COUNT=3000 STEP_TIMEOUT=900)
+#   bench/search-walkthrough.sh            (WALK=/tmp/autoglm-walkthrough COUNT=3000 STEP_TIMEOUT=1800)
 #
-# Needs Java 17 and jq. About a minute of work on 2 idle cores (3,000 pictures at ~250/s, twice half);
-# every step is bounded by STEP_TIMEOUT seconds. WALK is deleted and recreated.
+# Needs Java 17 and jq. About a minute of work on 2 idle cores (3,000 pictures embedded at ~250/s);
+# every step is bounded by STEP_TIMEOUT seconds (the wait for the halfway commit too: on a host so
+# busy that it does not come, the build is killed where it is). WALK is deleted and recreated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WALK="${WALK:-/tmp/autoglm-walkthrough}"
 COUNT="${COUNT:-3000}"
-T="${STEP_TIMEOUT:-900}"
+T="${STEP_TIMEOUT:-1800}"
 OUT="${OUT:-bench/results/search-walkthrough.txt}"
 command -v jq >/dev/null || { echo "search-walkthrough: needs jq (apt-get install jq)" >&2; exit 1; }
 rm -rf "$WALK"
@@ -22,6 +23,23 @@ exec > >(tee "$OUT") 2>&1
 
 fails=0
 step() { printf '\n## %s\n' "$*"; }
+# Progress lines ("indexing: 384/3000 (...)", "committed 512/3000"): of each block of them only the
+# last progress line and the last commit line are kept, with a count of those left out.
+trim() {
+  awk '
+    function flush() {
+      if (n > 0) {
+        if (lastc != "") print lastc
+        if (lastp != "") print lastp
+        if (n > (lastc != "") + (lastp != "")) printf "(%d more progress lines left out)\n", n - (lastc != "") - (lastp != "")
+      }
+      n = 0; lastc = ""; lastp = ""
+    }
+    /^committed [0-9]+\/[0-9]+/ { lastc = $0; n++; next }
+    /^[a-z][a-z ]*: [0-9]+\/[0-9]+ / { lastp = $0; n++; next }
+    { flush(); print }
+    END { flush() }'
+}
 # run CMD...: prints the command and its output (indented); returns its exit code.
 run() {
   printf '$ %s\n' "$*"
@@ -29,7 +47,7 @@ run() {
   # stderr through a pipe: the launcher filters it in a helper process that may finish after java,
   # and a pipe is only at its end once every writer is gone.
   { timeout "$T" "$@" 2>&1 >&3 3>&- | cat > "$WALK/last.err"; } 3> "$WALK/last.out" || rc=$?
-  cat "$WALK/last.err" "$WALK/last.out" | sed 's/^/    /'
+  cat "$WALK/last.err" "$WALK/last.out" | trim | sed 's/^/    /'
   [[ $rc -eq 0 ]] || printf '    (exit code %d)\n' "$rc"
   return $rc
 }
@@ -71,7 +89,7 @@ kill -9 "$pid" 2>/dev/null || true
 rc=0
 wait "$pid" 2>/dev/null || rc=$?
 sleep 1 # the launcher's stderr filter writes its last lines after java is gone
-sed 's/^/    /' "$WALK/build1.err" "$WALK/build1.out"
+cat "$WALK/build1.err" "$WALK/build1.out" | trim | sed 's/^/    /'
 printf '$ kill -9 %s    # (exit code %d)\n' "$pid" "$rc"
 check "the build was killed (exit code 137), not finished" test "$rc" -eq 137
 run ./autoglm index info --index "$IDX"
