@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Write any model folder we read as an Open-AutoGLM model directory",
-            "(config.json, model.safetensors, tokenizer.json, preprocessor.json, provenance.json).",
-            "The result is reloaded and checked to give the same embeddings as the source."})
+        description = {"Write any model folder we read as an Open-AutoGLM model directory.",
+            "Writes config.json, model.safetensors, tokenizer.json, preprocessor.json and provenance.json;"
+                + " the result is reloaded and checked to give the same embeddings as the source."})
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source model folder (ours, Hugging Face CLIPModel, OpenAI/open_clip).")
     Path source;

@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A tour with the bundled model: generate a small ShapeWorld gallery it has never seen, embed it,",
-            "search it with a few text queries, classify single shapes zero-shot, and measure retrieval, zero-shot",
-            "and compositional accuracy on it."})
+        description = {"A tour with the bundled model on a small ShapeWorld gallery it has never seen.",
+            "Generates the gallery, embeds it, searches it with a few text queries, classifies single shapes zero-shot,"
+                + " and measures retrieval, zero-shot and compositional accuracy on it."})
 final class DemoCommand implements Callable<Integer> {
     static final List<String> QUERIES = List.of(
             "a large red circle", "a small blue square", "a green star", "a yellow triangle left of a purple diamond",

@@ -23,10 +23,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Embed pictures into a persistent index, incrementally and crash-safely.",
-            "Pictures already indexed with the same content (SHA-256) are skipped; new and changed ones are",
-            "embedded and committed every --commit-every pictures, so an interrupted build keeps its work and",
-            "the same command run again completes it. Pictures that cannot be decoded are listed and skipped.",
-            "An existing index keeps its model: --model must be that model (default: the index's own)."})
+            "Pictures already indexed with the same content (SHA-256) are skipped; new and changed ones are embedded and"
+                + " committed every --commit-every pictures, so an interrupted build (even kill -9) keeps its work and the same"
+                + " command run again completes it. Pictures that cannot be decoded are listed and skipped.",
+            "An existing index keeps its model: --model must be that model (default: the index's own).",
+            "Example: autoglm index build --index pics-index --images ~/Pictures"})
 final class IndexBuildCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (created if new).")
     Path index;
@@ -136,6 +137,9 @@ final class IndexBuildCommand implements Callable<Integer> {
             if (!r.failed().isEmpty()) {
                 out.println("  not indexed (fix or remove them, then run the same command again):");
                 r.failed().forEach(f -> out.println("    " + f.path() + ": " + f.reason()));
+            }
+            if (r.count() > 0) {
+                out.println("  search it: autoglm search --index " + index + " --text \"...\"   (or --image FILE)");
             }
         }
         out.flush();

@@ -25,7 +25,9 @@ record IndexModel(MultimodalModel model, ModelIdentity identity) implements Auto
         }
         IndexModel loaded = load(dir);
         try {
-            index.model().requireSameModel(loaded.identity(), "index " + index.dir());
+            index.model().requireSameModel(loaded.identity(), "index " + index.dir(), given != null
+                    ? "leave out --model to use the index's own model, or build a new index (another --index folder) with this one"
+                    : "that folder's weights changed after the index was built: restore them, or build a new index");
             return loaded;
         } catch (RuntimeException e) {
             loaded.close();

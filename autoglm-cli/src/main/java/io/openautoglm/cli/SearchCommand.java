@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search an index by text or by picture: the most similar pictures first, with cosine scores.",
-            "The query is embedded with the model recorded in the index unless --model names another copy of it;",
-            "a different model is refused."})
+            "The query is embedded with the model recorded in the index unless --model names another copy of it;"
+                + " a different model is refused.",
+            "Example: autoglm search --index pics-index --text \"a red circle\" -k 5"})
 final class SearchCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (from `autoglm index build`).")
     Path index;
@@ -87,6 +88,10 @@ final class SearchCommand implements Callable<Integer> {
         }
         if (rerank < 0 || (candidates != null && candidates < 1)) {
             throw new UserInputException("--rerank must be 0 or more and --candidates at least 1");
+        }
+        if (query.image != null && !java.nio.file.Files.isRegularFile(query.image)) {
+            throw new UserInputException("query picture " + query.image
+                    + (java.nio.file.Files.exists(query.image) ? " is not a file" : " does not exist"));
         }
         Filter filter = Filter.parse(filters);
         IndexDirectory dir = IndexDirectory.read(index);

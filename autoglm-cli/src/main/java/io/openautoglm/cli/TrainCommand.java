@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a CLIP-style dual encoder with the contrastive loss, from scratch or from a checkpoint.",
-            "Either --config FILE (see configs/ and docs/training.md) or the short form below; options given here",
-            "override the file. Writes OUT/model (the trained model), OUT/best, OUT/checkpoints, OUT/metrics.jsonl",
-            "and OUT/training.png."})
+            "Either --config FILE (see configs/ and docs/training.md) or the short form below; options given here"
+                + " override the file. Writes OUT/model (the trained model), OUT/best, OUT/checkpoints, OUT/metrics.jsonl"
+                + " and OUT/training.png."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML training config (default: built-in defaults).")
     Path config;

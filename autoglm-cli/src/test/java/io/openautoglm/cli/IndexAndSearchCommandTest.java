@@ -165,9 +165,9 @@ class IndexAndSearchCommandTest {
         json(build(index, pics));
         String other = CliFixture.HF.toString();
         assertOneLineError(CliRunner.run("search", "--index", index.toString(), "--text", "a red circle", "--model", other),
-                "was built with model autoglm-shapes-tiny", "different model");
+                "was built with model autoglm-shapes-tiny", "different model", "leave out --model");
         assertOneLineError(CliRunner.run("index", "build", "--index", index.toString(), "--images", pics.toString(),
-                "--model", other), "different model");
+                "--model", other), "different model", "leave out --model");
         assertOneLineError(CliRunner.run("index", "build", "--index", index.toString(), "--images", pics.toString(),
                 "--quantization", "int8"), "fixed when an index is created");
     }
@@ -187,6 +187,8 @@ class IndexAndSearchCommandTest {
         json(build(index, pics));
         assertOneLineError(CliRunner.run("search", "--index", index.toString(), "--text", "x", "--filter", "nokey"), "key=value");
         assertOneLineError(CliRunner.run("search", "--index", index.toString(), "--text", "x", "-k", "0"), "-k");
+        assertOneLineError(CliRunner.run("search", "--index", index.toString(), "--image", tmp.resolve("nope.png").toString()),
+                "query picture", "does not exist");
         assertThat(CliRunner.run("search", "--index", index.toString()).exitCode()).isEqualTo(2); // neither --text nor --image
         assertThat(tmp.resolve("i")).as("no index appears for a failed first build").doesNotExist();
     }

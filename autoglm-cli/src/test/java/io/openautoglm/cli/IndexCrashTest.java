@@ -78,6 +78,8 @@ class IndexCrashTest {
         CliRunner again = CliRunner.run(Stream.concat(build.stream().filter(a -> !a.equals("--verbose")),
                 Stream.of("--format", "json")).toArray(String[]::new));
         assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).as("a resumed build says why its start goes fast")
+                .contains("the index already holds " + survived + " items");
         JsonNode report = Json.MAPPER.readTree(again.out());
         assertThat(report.get("unchanged").asInt()).isEqualTo(survived);
         assertThat(report.get("added").asInt()).isEqualTo(total - survived);

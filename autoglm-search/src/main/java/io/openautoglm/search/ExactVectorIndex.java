@@ -17,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.lucene.util.VectorUtil;
 
 /**
  * Brute force: every search scores every entry, so results are exact. For small collections and
  * as the ground truth that approximate search is measured against. Entries live in memory; a
  * commit writes them all to {@code vectors.bin} atomically (temporary file, fsync, rename), so a
- * crash leaves the previous commit. With no file (in-memory use) commit does nothing.
+ * crash leaves the previous commit. With no file (in-memory use) commit does nothing. Searches
+ * and other reads run concurrently (a read lock); changes take the write lock.
  */
 public final class ExactVectorIndex implements VectorIndex {
     static final String FILE = "vectors.bin";
@@ -36,6 +39,7 @@ public final class ExactVectorIndex implements VectorIndex {
     // Dense arrays with an id -> slot map; a delete moves the last entry into the hole.
     private final List<IndexEntry> entries = new ArrayList<>();
     private final Map<String, Integer> slots = new HashMap<>();
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     private ExactVectorIndex(ModelIdentity model, Path file) {
         this.model = model;
@@ -67,121 +71,161 @@ public final class ExactVectorIndex implements VectorIndex {
     }
 
     @Override
-    public synchronized void upsert(IndexEntry entry) {
-        VectorIndex.checkVector(entry.vector(), model, "the vector of " + entry.id());
-        IndexEntry copy = new IndexEntry(entry.id(), entry.vector().clone(), entry.path(), entry.contentSha256(), entry.metadata());
-        Integer slot = slots.get(entry.id());
-        if (slot != null) {
-            entries.set(slot, copy);
-        } else {
-            slots.put(entry.id(), entries.size());
-            entries.add(copy);
-        }
-    }
-
-    @Override
-    public synchronized void delete(String id) {
-        Integer slot = slots.remove(id);
-        if (slot == null) {
-            return;
-        }
-        IndexEntry last = entries.remove(entries.size() - 1);
-        if (slot < entries.size()) {
-            entries.set(slot, last);
-            slots.put(last.id(), slot);
-        }
-    }
-
-    @Override
-    public synchronized int count() {
-        return entries.size();
-    }
-
-    @Override
-    public synchronized Map<String, String> contentHashes() {
-        Map<String, String> out = new HashMap<>();
-        entries.forEach(e -> out.put(e.id(), e.contentSha256()));
-        return out;
-    }
-
-    @Override
-    public synchronized Optional<Hit> get(String id) {
-        Integer slot = slots.get(id);
-        if (slot == null) {
-            return Optional.empty();
-        }
-        IndexEntry e = entries.get(slot);
-        return Optional.of(new Hit(e.id(), e.path(), 1f, e.metadata()));
-    }
-
-    @Override
-    public synchronized Optional<float[]> vector(String id) {
-        Integer slot = slots.get(id);
-        return slot == null ? Optional.empty() : Optional.of(entries.get(slot).vector().clone());
-    }
-
-    @Override
-    public synchronized List<Hit> search(float[] query, int k, Filter filter, int candidates) {
-        VectorIndex.checkVector(query, model, "the query");
-        if (k < 1) {
-            throw new UserInputException("k must be at least 1, got " + k);
-        }
-        // A min-heap of the best k so far: the root is the one to evict. Ties keep the earlier entry.
-        PriorityQueue<Scored> best = new PriorityQueue<>(k + 1,
-                (a, b) -> a.score != b.score ? Float.compare(a.score, b.score) : Integer.compare(b.slot, a.slot));
-        for (int i = 0; i < entries.size(); i++) {
-            IndexEntry e = entries.get(i);
-            if (!filter.isEmpty() && !filter.matches(e.metadata())) {
-                continue;
+    public void upsert(IndexEntry entry) {
+        lock.writeLock().lock();
+        try {
+            VectorIndex.checkVector(entry.vector(), model, "the vector of " + entry.id());
+            IndexEntry copy = new IndexEntry(entry.id(), entry.vector().clone(), entry.path(), entry.contentSha256(), entry.metadata());
+            Integer slot = slots.get(entry.id());
+            if (slot != null) {
+                entries.set(slot, copy);
+            } else {
+                slots.put(entry.id(), entries.size());
+                entries.add(copy);
             }
-            float score = VectorUtil.dotProduct(query, e.vector());
-            if (best.size() < k) {
-                best.add(new Scored(i, score));
-            } else if (score > best.peek().score) {
-                best.poll();
-                best.add(new Scored(i, score));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void delete(String id) {
+        lock.writeLock().lock();
+        try {
+            Integer slot = slots.remove(id);
+            if (slot == null) {
+                return;
             }
+            IndexEntry last = entries.remove(entries.size() - 1);
+            if (slot < entries.size()) {
+                entries.set(slot, last);
+                slots.put(last.id(), slot);
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
-        Hit[] hits = new Hit[best.size()];
-        for (int i = hits.length - 1; i >= 0; i--) {
-            Scored s = best.poll();
-            IndexEntry e = entries.get(s.slot);
-            hits[i] = new Hit(e.id(), e.path(), s.score, e.metadata());
+    }
+
+    @Override
+    public int count() {
+        lock.readLock().lock();
+        try {
+            return entries.size();
+        } finally {
+            lock.readLock().unlock();
         }
-        return List.of(hits);
+    }
+
+    @Override
+    public Map<String, String> contentHashes() {
+        lock.readLock().lock();
+        try {
+            Map<String, String> out = new HashMap<>();
+            entries.forEach(e -> out.put(e.id(), e.contentSha256()));
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<Hit> get(String id) {
+        lock.readLock().lock();
+        try {
+            Integer slot = slots.get(id);
+            if (slot == null) {
+                return Optional.empty();
+            }
+            IndexEntry e = entries.get(slot);
+            return Optional.of(new Hit(e.id(), e.path(), 1f, e.metadata()));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Optional<float[]> vector(String id) {
+        lock.readLock().lock();
+        try {
+            Integer slot = slots.get(id);
+            return slot == null ? Optional.empty() : Optional.of(entries.get(slot).vector().clone());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Hit> search(float[] query, int k, Filter filter, int candidates) {
+        lock.readLock().lock();
+        try {
+            VectorIndex.checkVector(query, model, "the query");
+            if (k < 1) {
+                throw new UserInputException("k must be at least 1, got " + k);
+            }
+            // A min-heap of the best k so far: the root is the one to evict. Ties keep the earlier entry.
+            PriorityQueue<Scored> best = new PriorityQueue<>(k + 1,
+                    (a, b) -> a.score != b.score ? Float.compare(a.score, b.score) : Integer.compare(b.slot, a.slot));
+            for (int i = 0; i < entries.size(); i++) {
+                IndexEntry e = entries.get(i);
+                if (!filter.isEmpty() && !filter.matches(e.metadata())) {
+                    continue;
+                }
+                float score = VectorUtil.dotProduct(query, e.vector());
+                if (best.size() < k) {
+                    best.add(new Scored(i, score));
+                } else if (score > best.peek().score) {
+                    best.poll();
+                    best.add(new Scored(i, score));
+                }
+            }
+            Hit[] hits = new Hit[best.size()];
+            for (int i = hits.length - 1; i >= 0; i--) {
+                Scored s = best.poll();
+                IndexEntry e = entries.get(s.slot);
+                hits[i] = new Hit(e.id(), e.path(), s.score, e.metadata());
+            }
+            return List.of(hits);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     private record Scored(int slot, float score) {}
 
     @Override
-    public synchronized void commit() {
-        if (file == null) {
-            return;
-        }
+    public void commit() {
+        lock.writeLock().lock();
         try {
-            AtomicFiles.write(file, raw -> {
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
-                out.writeInt(MAGIC);
-                out.writeInt(VERSION);
-                out.writeInt(model.dim());
-                out.writeInt(entries.size());
-                for (IndexEntry e : entries) {
-                    out.writeUTF(e.id());
-                    writeNullable(out, e.path());
-                    writeNullable(out, e.contentSha256());
-                    out.writeInt(e.metadata().size());
-                    for (Map.Entry<String, String> m : e.metadata().entrySet()) {
-                        out.writeUTF(m.getKey());
-                        out.writeUTF(m.getValue());
+            if (file == null) {
+                return;
+            }
+            try {
+                AtomicFiles.write(file, raw -> {
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 16));
+                    out.writeInt(MAGIC);
+                    out.writeInt(VERSION);
+                    out.writeInt(model.dim());
+                    out.writeInt(entries.size());
+                    for (IndexEntry e : entries) {
+                        out.writeUTF(e.id());
+                        writeNullable(out, e.path());
+                        writeNullable(out, e.contentSha256());
+                        out.writeInt(e.metadata().size());
+                        for (Map.Entry<String, String> m : e.metadata().entrySet()) {
+                            out.writeUTF(m.getKey());
+                            out.writeUTF(m.getValue());
+                        }
+                        for (float x : e.vector()) {
+                            out.writeFloat(x);
+                        }
                     }
-                    for (float x : e.vector()) {
-                        out.writeFloat(x);
-                    }
-                }
-                out.flush();
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+                    out.flush();
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 

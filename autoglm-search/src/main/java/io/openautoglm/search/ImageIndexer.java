@@ -73,6 +73,12 @@ public final class ImageIndexer {
         int unchanged = 0;
         int sinceCommit = 0;
         List<Failure> failed = new ArrayList<>();
+        if (progress != null && !known.isEmpty()) {
+            // A resumed or repeated build: say why the first part goes fast.
+            progress.println("the index already holds " + known.size() + " items; pictures whose content is unchanged are"
+                    + " skipped, new and changed ones embedded");
+            progress.flush();
+        }
         Progress bar = Progress.start(progress, "indexing", items.size());
         EmbedOptions embed = EmbedOptions.defaults().withBatchSize(options.batchSize());
         for (int from = 0; from < items.size(); from += options.batchSize()) {
@@ -118,7 +124,7 @@ public final class ImageIndexer {
                 sinceCommit = 0;
                 onCommit.accept(done);
             }
-            bar.set(done, failed.isEmpty() ? "" : failed.size() + " failed");
+            bar.set(done, status(unchanged, failed.size()));
         }
         int removed = 0;
         if (options.removeMissing()) {
@@ -136,6 +142,18 @@ public final class ImageIndexer {
         bar.finish();
         return new Report(items.size(), added, updated, unchanged, removed, List.copyOf(failed), index.count(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The progress line's tail: {@code 1536 unchanged, 2 failed} (empty when neither). */
+    private static String status(int unchanged, int failed) {
+        List<String> parts = new ArrayList<>();
+        if (unchanged > 0) {
+            parts.add(unchanged + " unchanged");
+        }
+        if (failed > 0) {
+            parts.add(failed + " failed");
+        }
+        return String.join(", ", parts);
     }
 
     /** A picture we cannot index; an older entry for it would be stale, so it goes. */

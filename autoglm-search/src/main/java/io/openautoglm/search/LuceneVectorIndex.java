@@ -22,6 +22,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
@@ -267,6 +268,30 @@ public final class LuceneVectorIndex implements VectorIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Segments in the last commit (or the writer's latest view): each has its own HNSW graph, searched one after the other. */
+    public int segments() {
+        return withSearcher(s -> s.getIndexReader().leaves().size(), 0);
+    }
+
+    /**
+     * Waits for the merges Lucene's merge policy has started in the background (a close would
+     * abort them) and for any they lead to; commit afterwards to keep the merged segments.
+     */
+    public void waitForMerges() {
+        requireWritable();
+        try {
+            do {
+                writer.maybeMerge();
+                if (writer.getConfig().getMergeScheduler() instanceof ConcurrentMergeScheduler merges) {
+                    merges.sync();
+                }
+            } while (writer.hasPendingMerges());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stale = true;
     }
 
     /** Merges the index into one segment: a faster graph search after a bulk build (benchmarks). */

@@ -52,15 +52,30 @@ public record ModelIdentity(String name, String weightsSha256, int dim, boolean 
      * @param what the index, for the message
      */
     public void requireSameModel(ModelIdentity other, String what) {
+        requireSameModel(other, what, "use the index's own model, or build a new index with this one");
+    }
+
+    /**
+     * Refuses another model with one line: both models, why, and {@code remedy} (what the caller's user can do).
+     *
+     * @param what the index, for the message
+     */
+    public void requireSameModel(ModelIdentity other, String what, String remedy) {
         if (!sameModelAs(other)) {
-            throw new UserInputException(what + " was built with model " + describe() + "; model " + other.describe()
-                    + " is a different model (its vectors live in another space): use the index's model, or build a new index");
+            throw new UserInputException(what + " was built with model " + describe() + "; "
+                    + (other.path != null ? "the model at " + other.path : "model " + other.name) + " is a different model ("
+                    + other.name + ", " + other.dim + " dims, weights sha256 " + shortHash(other.weightsSha256)
+                    + "): its vectors live in another space; " + remedy);
         }
     }
 
     /** {@code name (path, 64 dims, weights sha256 0123abcd...)} */
     public String describe() {
-        return name + " (" + path + ", " + dim + " dims, weights sha256 " + weightsSha256.substring(0, Math.min(12, weightsSha256.length())) + "...)";
+        return name + " (" + path + ", " + dim + " dims, weights sha256 " + shortHash(weightsSha256) + ")";
+    }
+
+    private static String shortHash(String sha) {
+        return sha.substring(0, Math.min(12, sha.length())) + "...";
     }
 
     public ObjectNode toJson() {

@@ -1,21 +1,25 @@
 package io.openautoglm.cli.bench;
 
+import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.ExactVectorIndex;
 import io.openautoglm.search.Filter;
 import io.openautoglm.search.Hit;
 import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.IndexEntry;
 import io.openautoglm.search.IndexSettings;
+import io.openautoglm.search.LuceneVectorIndex;
 import io.openautoglm.search.ModelIdentity;
 import io.openautoglm.search.VectorIndex;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,108 +29,271 @@ import java.util.concurrent.Future;
  * HNSW (Lucene, float32 and int8) against the exact scan on synthetic unit vectors: build time,
  * size on disk, recall@10 against exact search, queries/s on 1 and 2 threads, and the ratio of
  * HNSW queries/s to the exact scan's (the peer). Random vectors (uniform on the sphere: the hard
- * case for graphs) or clustered ones (closer to real embeddings).
+ * case for graphs) or clustered ones (closer to real embeddings); see {@link SyntheticVectors}.
+ *
+ * <p>Made to run a million vectors niced in the background on a shared host:
+ * <ul>
+ *   <li>no copy of the vectors is kept: they are replayed from their seed, into the exact index
+ *       once (the only copy, 2 GB at 1M x 512) and then into each HNSW index;
+ *   <li>the exact scan's answers and timings go to a ground-truth file ({@link GroundTruth}), so the
+ *       scan runs once;
+ *   <li>an HNSW build commits every {@code --commit-every} vectors and keeps a log beside its folder
+ *       ({@code NAME.build.json}: vectors built, seconds spent); with {@code --reuse} a finished
+ *       index is measured without rebuilding (query timing again on a quiet host) and an interrupted
+ *       one continues where its last commit stopped;
+ *   <li>progress (vectors/s, ETA, heap) goes to stderr every {@code --progress-seconds}.
+ * </ul>
  *
  * <pre>
- * java -Xmx6g -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.cli.bench.VectorIndexBenchmark \
- *     --n 100000 --dim 512 --data clustered --queries 200 --dir /tmp/bench-index
+ * java -Xmx4g -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.cli.bench.VectorIndexBenchmark \
+ *     --n 1000000 --dim 512 --data clustered --dir /tmp/bench-1m/work --reuse
  * </pre>
  */
 public final class VectorIndexBenchmark {
     private VectorIndexBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        int n = 100_000;
-        int dim = 512;
-        int queries = 200;
-        int k = 10;
-        String data = "random";
-        List<Integer> candidates = List.of(100, 200);
-        List<String> quantizations = List.of("none", "int8");
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "autoglm-vector-bench");
-        for (int i = 0; i < args.length; i += 2) {
-            switch (args[i]) {
-                case "--n" -> n = Integer.parseInt(args[i + 1]);
-                case "--dim" -> dim = Integer.parseInt(args[i + 1]);
-                case "--queries" -> queries = Integer.parseInt(args[i + 1]);
-                case "--data" -> data = args[i + 1];
-                case "--candidates" -> candidates = parseInts(args[i + 1]);
-                case "--quantization" -> quantizations = List.of(args[i + 1].split(","));
-                case "--dir" -> dir = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+    /** The command line. @param m HNSW neighbours per node; @param beam HNSW beam width while inserting */
+    record Options(int n, int dim, int queries, int k, String data, long seed, List<Integer> candidates,
+            List<IndexSettings.Quantization> quantizations, Path dir, int m, int beam, boolean reuse, boolean forceMerge,
+            Path truth, boolean freshTruth, int exactTimingQueries, int commitEvery, int progressSeconds) {
+        Options {
+            if (n < 1 || dim < 1 || queries < 1 || k < 1 || exactTimingQueries < 1 || commitEvery < 1 || progressSeconds < 1) {
+                throw new UserInputException("--n, --dim, --queries, --k, --exact-timing-queries, --commit-every and --progress-seconds"
+                        + " must be positive");
             }
+            if (k > n) {
+                throw new UserInputException("--k " + k + " is more than --n " + n);
+            }
+            new IndexSettings(IndexSettings.Kind.hnsw, IndexSettings.Quantization.none, m, beam); // checks m and beam
         }
-        ModelIdentity model = new ModelIdentity("synthetic-" + data, "0".repeat(64), dim, true, "none");
-        Random random = new Random(42);
-        Generator gen = data.equals("clustered") ? new Clustered(random, dim, 1000) : new Uniform(random, dim);
-        float[][] vectors = new float[n][];
-        for (int i = 0; i < n; i++) {
-            vectors[i] = gen.next();
-        }
-        float[][] qs = new float[queries][];
-        for (int i = 0; i < queries; i++) {
-            qs[i] = gen.next();
-        }
-        System.out.printf(Locale.ROOT, "vector index benchmark: %,d %s vectors of dimension %d, %d queries, k=%d, %d cores, Java %s%n",
-                n, data, dim, queries, k, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        // A shared machine skews every rate: say how busy it was.
-        System.out.printf(Locale.ROOT, "host load average at start: %.2f%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
-        ExactVectorIndex exact = ExactVectorIndex.inMemory(model);
-        for (int i = 0; i < n; i++) {
-            exact.upsert(IndexEntry.of(Integer.toString(i), vectors[i], Map.of()));
-        }
-        List<Set<String>> truth = new ArrayList<>();
-        for (float[] q : qs) {
-            truth.add(ids(exact.search(q, k, Filter.NONE)));
-        }
-        double[] exactQps = new double[3];
-        for (int threads = 1; threads <= 2; threads++) {
-            exactQps[threads] = qps(exact, qs, k, 0, threads);
-            System.out.printf(Locale.ROOT, "exact scan        threads=%d  %8.1f queries/s%n", threads, exactQps[threads]);
-        }
-        for (String quantization : quantizations) {
-            IndexSettings settings = new IndexSettings(IndexSettings.Kind.hnsw, IndexSettings.Quantization.valueOf(quantization), 16, 100);
-            Path where = dir.resolve(data + "-" + n + "-" + quantization);
-            io.openautoglm.core.io.FileTrees.delete(where);
-            IndexDirectory index = IndexDirectory.create(where, settings, model);
-            long t0 = System.nanoTime();
-            try (VectorIndex hnsw = index.open(true)) {
-                for (int i = 0; i < n; i++) {
-                    hnsw.upsert(IndexEntry.of(Integer.toString(i), vectors[i], Map.of()));
+        static Options parse(String[] args) {
+            int n = 100_000;
+            int dim = 512;
+            int queries = 200;
+            int k = 10;
+            String data = "random";
+            long seed = 42;
+            List<Integer> candidates = List.of(100, 200);
+            List<IndexSettings.Quantization> quantizations = List.of(IndexSettings.Quantization.none, IndexSettings.Quantization.int8);
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "autoglm-vector-bench");
+            int m = 16;
+            int beam = 100;
+            boolean reuse = false;
+            boolean forceMerge = false;
+            Path truth = null;
+            boolean freshTruth = false;
+            int exactTimingQueries = 50;
+            int commitEvery = 100_000;
+            int progressSeconds = 30;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--reuse" -> reuse = true;
+                    case "--force-merge" -> forceMerge = true;
+                    case "--fresh-truth" -> freshTruth = true;
+                    default -> {
+                        if (i + 1 >= args.length) {
+                            throw new UserInputException("option " + a + " needs a value (or is not an option: " + USAGE + ")");
+                        }
+                        String v = args[++i];
+                        switch (a) {
+                            case "--n" -> n = Integer.parseInt(v);
+                            case "--dim" -> dim = Integer.parseInt(v);
+                            case "--queries" -> queries = Integer.parseInt(v);
+                            case "--k" -> k = Integer.parseInt(v);
+                            case "--data" -> data = v;
+                            case "--seed" -> seed = Long.parseLong(v);
+                            case "--candidates" -> candidates = parseInts(v);
+                            case "--quantization" -> quantizations = parseQuantizations(v);
+                            case "--dir" -> dir = Path.of(v);
+                            case "--m" -> m = Integer.parseInt(v);
+                            case "--beam" -> beam = Integer.parseInt(v);
+                            case "--truth" -> truth = Path.of(v);
+                            case "--exact-timing-queries" -> exactTimingQueries = Integer.parseInt(v);
+                            case "--commit-every" -> commitEvery = Integer.parseInt(v);
+                            case "--progress-seconds" -> progressSeconds = Integer.parseInt(v);
+                            default -> throw new UserInputException("unknown option " + a + "; " + USAGE);
+                        }
+                    }
                 }
-                hnsw.commit();
             }
-            double buildSeconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "hnsw %-5s build %.1f s (%.0f vectors/s), %.1f MB on disk%n", quantization, buildSeconds,
-                    n / buildSeconds, index.sizeBytes() / 1e6);
-            try (VectorIndex hnsw = index.open(false)) {
-                for (int c : candidates) {
+            if (!data.equals("random") && !data.equals("clustered")) {
+                throw new UserInputException("--data must be random or clustered, got " + data);
+            }
+            return new Options(n, dim, queries, k, data, seed, candidates, quantizations, dir, m, beam, reuse, forceMerge,
+                    truth, freshTruth, Math.min(exactTimingQueries, queries), commitEvery, progressSeconds);
+        }
+
+        GroundTruth.Key truthKey() {
+            return new GroundTruth.Key(data, n, dim, seed, queries, k);
+        }
+
+        Path truthFile() {
+            return truth != null ? truth : dir.resolve(truthKey().fileName());
+        }
+
+        /** The synthetic "model" every index of this data set records. */
+        ModelIdentity model() {
+            return new ModelIdentity("synthetic-" + data, "0".repeat(64), dim, true, "none");
+        }
+    }
+
+    static final String USAGE = "options: --n N --dim D --data random|clustered --queries Q --k K --seed S --candidates C1,C2"
+            + " --quantization none,int8 --m M --beam B --dir DIR --reuse --force-merge --truth FILE --fresh-truth --exact-timing-queries N"
+            + " --commit-every N --progress-seconds S";
+
+    public static void main(String[] args) throws Exception {
+        try {
+            run(Options.parse(args), System.out, System.err);
+        } catch (UserInputException | NumberFormatException e) {
+            System.err.println("vector index benchmark: error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void run(Options o, PrintStream out, PrintStream err) throws Exception {
+        out.printf(Locale.ROOT, "vector index benchmark: %,d %s vectors of dimension %d (seed %d), %d queries, k=%d, %d cores, Java %s,"
+                        + " max heap %.1f GB%n", o.n(), o.data(), o.dim(), o.seed(), o.queries(), o.k(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / 1e9);
+        out.printf(Locale.ROOT, "HNSW M=%d beam=%d; index folders under %s%s%n", o.m(), o.beam(), o.dir(),
+                o.reuse() ? " (--reuse: finished indexes are measured as they are, interrupted ones continued)" : "");
+        // A shared machine skews every rate: say how busy it was.
+        out.printf(Locale.ROOT, "started %s, host load average %.2f%n", Instant.now(), load());
+        out.flush();
+        Files.createDirectories(o.dir());
+
+        GroundTruth truth = groundTruth(o, out, err);
+        List<Set<String>> trueIds = new ArrayList<>();
+        for (int[] row : truth.neighbours()) {
+            Set<String> ids = new HashSet<>();
+            for (int id : row) {
+                ids.add(Integer.toString(id));
+            }
+            trueIds.add(ids);
+        }
+        for (IndexSettings.Quantization quantization : o.quantizations()) {
+            IndexSettings settings = new IndexSettings(IndexSettings.Kind.hnsw, quantization, o.m(), o.beam());
+            Path where = o.dir().resolve(String.format(Locale.ROOT, "%s-%d-%s-m%d-beam%d", o.data(), o.n(), quantization, o.m(), o.beam()));
+            HnswBuild.Log log = new HnswBuild(o, settings, where, err).run();
+            String label = String.format(Locale.ROOT, "hnsw %-5s", quantization);
+            try (LuceneVectorIndex hnsw = (LuceneVectorIndex) IndexDirectory.read(where).open(false)) {
+                if (hnsw.count() != o.n()) {
+                    throw new IllegalStateException(where + " holds " + hnsw.count() + " vectors after its build, not " + o.n());
+                }
+                out.printf(Locale.ROOT, "%s build %s, %.1f MB on disk, %d segment%s%s%n", label,
+                        Double.isNaN(log.seconds()) ? "time unknown (no build log)"
+                                : String.format(Locale.ROOT, "%.1f s (%.0f vectors/s%s)", log.seconds(), o.n() / log.seconds(),
+                                        log.sessions() > 1 ? ", " + log.sessions() + " sessions" : ""),
+                        IndexDirectory.read(where).sizeBytes() / 1e6, hnsw.segments(), hnsw.segments() == 1 ? "" : "s",
+                        log.reused() ? String.format(Locale.ROOT, "  [reused: finished %s, load average %.2f when it started]",
+                                log.finishedAt(), log.loadAverage()) : "");
+                if (!Double.isNaN(log.mergeSeconds())) {
+                    out.printf(Locale.ROOT, "%s merged into one segment in %.1f s%n", label, log.mergeSeconds());
+                }
+                out.printf(Locale.ROOT, "%s queries timed at host load average %.2f%n", label, load());
+                out.flush();
+                for (int c : o.candidates()) {
                     double recall = 0;
-                    for (int q = 0; q < qs.length; q++) {
-                        Set<String> got = ids(hnsw.search(qs[q], k, Filter.NONE, c));
-                        got.retainAll(truth.get(q));
-                        recall += got.size() / (double) (k * qs.length);
+                    for (int q = 0; q < truth.queries().length; q++) {
+                        Set<String> got = ids(hnsw.search(truth.queries()[q], o.k(), Filter.NONE, c));
+                        got.retainAll(trueIds.get(q));
+                        recall += got.size() / (double) (o.k() * truth.queries().length);
                     }
                     for (int threads = 1; threads <= 2; threads++) {
-                        double rate = qps(hnsw, qs, k, c, threads);
-                        System.out.printf(Locale.ROOT,
-                                "hnsw %-5s candidates=%-4d threads=%d  recall@10 %.3f  %8.1f queries/s  ratio vs exact %.1fx%n",
-                                quantization, c, threads, recall, rate, rate / exactQps[threads]);
+                        double rate = qps(hnsw, truth.queries(), o.k(), c, threads);
+                        out.printf(Locale.ROOT,
+                                "%s candidates=%-4d threads=%d  recall@%d %.3f  %8.1f queries/s  ratio vs exact %.1fx%n",
+                                label, c, threads, o.k(), recall, rate, rate / truth.exactQps()[threads - 1]);
+                        out.flush();
                     }
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "host load average at end: %.2f%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        out.printf(Locale.ROOT, "finished %s, host load average %.2f%n", Instant.now(), load());
+        out.flush();
+    }
+
+    /** The ground truth from its file, or computed with the exact scan (the only in-memory copy of the vectors) and saved. */
+    private static GroundTruth groundTruth(Options o, PrintStream out, PrintStream err) throws Exception {
+        Path file = o.truthFile();
+        GroundTruth truth = o.freshTruth() ? null : GroundTruth.read(file, o.truthKey());
+        boolean cached = truth != null;
+        if (cached) {
+            err.println("ground truth and exact-scan timings from " + file);
+        } else {
+            ExactVectorIndex exact = ExactVectorIndex.inMemory(o.model());
+            SyntheticVectors gen = new SyntheticVectors(o.data(), o.dim(), o.seed());
+            Ticker bar = new Ticker(err, "exact index: generating vectors", 0, o.n(), o.progressSeconds(), VectorIndexBenchmark::heap);
+            for (int i = 0; i < o.n(); i++) {
+                exact.upsert(IndexEntry.of(Integer.toString(i), gen.next(), Map.of()));
+                if ((i & 1023) == 0) {
+                    bar.tick(i);
+                }
+            }
+            bar.finish(o.n());
+            float[][] queries = new float[o.queries()][]; // (Q, D): the stream's next vectors after the data
+            for (int q = 0; q < queries.length; q++) {
+                queries[q] = gen.next();
+            }
+            int[][] neighbours = new int[queries.length][]; // (Q, k)
+            Ticker scan = new Ticker(err, "exact scan: ground truth (2 threads)", 0, queries.length, o.progressSeconds(), null);
+            java.util.concurrent.atomic.AtomicInteger scanned = new java.util.concurrent.atomic.AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<?>> parts = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    int first = t;
+                    parts.add(pool.submit(() -> {
+                        for (int q = first; q < queries.length; q += 2) {
+                            neighbours[q] = exact.search(queries[q], o.k(), Filter.NONE).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
+                            int done = scanned.incrementAndGet();
+                            synchronized (scan) {
+                                scan.tick(done);
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : parts) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            scan.finish(queries.length);
+            // The scan above warmed the code up: one timed pass per thread count, over the first queries (each scans all n vectors).
+            float[][] timed = java.util.Arrays.copyOf(queries, o.exactTimingQueries());
+            String measuredAt = Instant.now().toString();
+            double loadAverage = load();
+            double[] rates = new double[2];
+            for (int threads = 1; threads <= 2; threads++) {
+                err.printf(Locale.ROOT, "exact scan: timing %d queries on %d thread(s)%n", timed.length, threads);
+                rates[threads - 1] = qps(exact, timed, o.k(), 0, threads, 1);
+            }
+            truth = new GroundTruth(o.truthKey(), queries, neighbours, rates, timed.length, measuredAt, loadAverage);
+            truth.write(file);
+            err.println("ground truth and exact-scan timings saved to " + file);
+        }
+        for (int threads = 1; threads <= 2; threads++) {
+            out.printf(Locale.ROOT, "exact scan        threads=%d  %8.1f queries/s%s%n", threads, truth.exactQps()[threads - 1],
+                    String.format(Locale.ROOT, "  (%d queries, measured %s at load average %.2f%s)", truth.timedQueries(),
+                            truth.measuredAt(), truth.loadAverage(),
+                            cached ? "; from " + file.getFileName() : ""));
+        }
+        out.flush();
+        return truth;
     }
 
     /** Queries per second over all queries, split across threads, after one warm-up pass. */
-    private static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads) throws Exception {
+    static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads) throws Exception {
+        return qps(index, qs, k, candidates, threads, 2);
+    }
+
+    /** Queries per second of the last of {@code passes} passes over all queries, split across threads. */
+    static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads, int passes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            for (int pass = 0; pass < 2; pass++) {
+            for (int pass = 0; pass < passes; pass++) {
                 long t0 = System.nanoTime();
                 List<Future<?>> parts = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
@@ -140,7 +307,7 @@ public final class VectorIndexBenchmark {
                 for (Future<?> f : parts) {
                     f.get();
                 }
-                if (pass == 1) {
+                if (pass == passes - 1) {
                     return qs.length / ((System.nanoTime() - t0) / 1e9);
                 }
             }
@@ -148,6 +315,16 @@ public final class VectorIndexBenchmark {
         } finally {
             pool.shutdown();
         }
+    }
+
+    static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** {@code heap 2.3 GB}: what the JVM holds now, for the progress line. */
+    static String heap() {
+        Runtime r = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "heap %.1f GB", (r.totalMemory() - r.freeMemory()) / 1e9);
     }
 
     private static Set<String> ids(List<Hit> hits) {
@@ -164,56 +341,15 @@ public final class VectorIndexBenchmark {
         return out;
     }
 
-    private interface Generator {
-        float[] next();
-    }
-
-    /** Uniform on the unit sphere. */
-    private record Uniform(Random random, int dim) implements Generator {
-        public float[] next() {
-            float[] v = new float[dim];
-            for (int i = 0; i < dim; i++) {
-                v[i] = (float) random.nextGaussian();
-            }
-            return normalize(v);
-        }
-    }
-
-    /** Around one of {@code clusters} random centres: centre plus a noise vector of 0.7 its length. */
-    private static final class Clustered implements Generator {
-        private final Random random;
-        private final float[][] centres;
-        private final Uniform noise;
-
-        Clustered(Random random, int dim, int clusters) {
-            this.random = random;
-            this.noise = new Uniform(random, dim);
-            this.centres = new float[clusters][];
-            for (int c = 0; c < clusters; c++) {
-                centres[c] = noise.next();
+    private static List<IndexSettings.Quantization> parseQuantizations(String csv) {
+        List<IndexSettings.Quantization> out = new ArrayList<>();
+        for (String s : csv.split(",")) {
+            try {
+                out.add(IndexSettings.Quantization.valueOf(s.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--quantization takes none and/or int8, got " + s);
             }
         }
-
-        public float[] next() {
-            float[] c = centres[random.nextInt(centres.length)];
-            float[] u = noise.next();
-            float[] v = new float[c.length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = c[i] + 0.7f * u[i];
-            }
-            return normalize(v);
-        }
-    }
-
-    private static float[] normalize(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        float inv = (float) (1 / Math.sqrt(s));
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= inv;
-        }
-        return v;
+        return out;
     }
 }
