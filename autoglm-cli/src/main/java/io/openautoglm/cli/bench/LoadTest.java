@@ -100,8 +100,9 @@ public final class LoadTest {
             throw new IllegalArgumentException("--seconds and --overload-seconds must be positive, --rounds at least 1,"
                     + " --overload-rate 0 or more");
         }
-        // Every server: this model, this index (or the demo gallery), the cache off.
-        List<String> common = new ArrayList<>(List.of("--model", modelDir.toString(), "--cache-entries", "0"));
+        // Every server: this model, this index (or the demo gallery), the cache off, no fusion model
+        // (its endpoints are not measured here; it would only add start time and resident memory).
+        List<String> common = new ArrayList<>(List.of("--model", modelDir.toString(), "--cache-entries", "0", "--no-fusion"));
         if (index != null) {
             common.addAll(List.of("--index", index.toString()));
         } else if (galleryDir != null) {

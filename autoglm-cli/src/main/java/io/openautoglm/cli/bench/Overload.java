@@ -136,7 +136,7 @@ final class Overload {
 
         System.out.println();
         System.out.printf(Locale.ROOT, "overload: pictures offered at %.0f req/s (%s the batched peak of %.0f; %.0f req/s sent) for %.0f s"
-                + " to a default `autoglm serve` (pid %d: picture queue %d, --max-in-flight %d), cache off,"
+                + " to a default `autoglm serve` (pid %d: picture queue %d, --max-in-flight %d), cache off, --no-fusion,"
                 + " after a %.0f s warm-up%n", rate, forcedRate > 0 ? "--overload-rate; not 2x" : "2x", peak, sent / seconds, seconds,
                 server.pid(), queue, limits.path("max_in_flight").asInt(), LoadTest.OVERLOAD_WARMUP_SECONDS);
         System.out.printf(Locale.ROOT, "  answers by status: %s; client-side shed (%d outstanding): %d%s%n", statuses, OUTSTANDING,
