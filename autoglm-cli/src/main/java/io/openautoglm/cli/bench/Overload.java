@@ -136,9 +136,9 @@ final class Overload {
 
         System.out.println();
         System.out.printf(Locale.ROOT, "overload: pictures offered at %.0f req/s (%s the batched peak of %.0f; %.0f req/s sent) for %.0f s"
-                + " to a default `autoglm serve` (pid %d: picture queue %d, --max-in-flight %d), cache off%n", rate,
-                forcedRate > 0 ? "--overload-rate; not 2x" : "2x", peak, sent / seconds, seconds, server.pid(), queue,
-                limits.path("max_in_flight").asInt());
+                + " to a default `autoglm serve` (pid %d: picture queue %d, --max-in-flight %d), cache off, --no-fusion,"
+                + " after a %.0f s warm-up%n", rate, forcedRate > 0 ? "--overload-rate; not 2x" : "2x", peak, sent / seconds, seconds,
+                server.pid(), queue, limits.path("max_in_flight").asInt(), LoadTest.OVERLOAD_WARMUP_SECONDS);
         System.out.printf(Locale.ROOT, "  answers by status: %s; client-side shed (%d outstanding): %d%s%n", statuses, OUTSTANDING,
                 clientShed.get(), drained ? "" : "; some never answered within 120 s");
         System.out.printf(Locale.ROOT, "  admitted (200): %.1f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", ok.length / seconds,
