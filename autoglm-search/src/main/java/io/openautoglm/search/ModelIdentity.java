@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.ModelDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +14,16 @@ import java.util.Objects;
 /**
  * Which model filled an index: vectors from two models live in different spaces, so an index
  * keeps the identity of its model and refuses vectors and queries from any other. Two identities
- * are the same model when their weights hash, dimension and normalization agree; the name and
- * path are for people (and for finding the model again to embed a query).
+ * are the same model when their dimension and normalization agree and their weights do: the same
+ * weights file (SHA-256 of its bytes) or, where both identities have it, the same tensors
+ * ({@link WeightsFingerprint}: a copy written again, e.g. by {@code autoglm convert}, has other
+ * bytes but the same tensors). The name and path are for people (and for finding the model again
+ * to embed a query).
  *
  * @param path the model folder, absolute, as it was when the index was created
+ * @param tensorsSha256 the tensors' fingerprint, or null (indexes made before it was recorded)
  */
-public record ModelIdentity(String name, String weightsSha256, int dim, boolean normalized, String path) {
+public record ModelIdentity(String name, String weightsSha256, int dim, boolean normalized, String path, String tensorsSha256) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelIdentity {
@@ -31,19 +34,27 @@ public record ModelIdentity(String name, String weightsSha256, int dim, boolean 
         }
     }
 
-    /** The identity of a loaded model: hashes the weights file of its folder (the only reliable fingerprint). */
+    /** An identity by the weights file alone. */
+    public ModelIdentity(String name, String weightsSha256, int dim, boolean normalized, String path) {
+        this(name, weightsSha256, dim, normalized, path, null);
+    }
+
+    /** The identity of a loaded model: fingerprints the weights file of its folder (the only reliable fingerprint). */
     public static ModelIdentity of(Path modelDir, MultimodalModel model) {
         Path weights = ModelDirectory.read(modelDir).weights();
         try {
-            return new ModelIdentity(model.name(), Sha256.of(weights), model.embeddingDim(), true,
-                    modelDir.toAbsolutePath().normalize().toString());
+            WeightsFingerprint f = WeightsFingerprint.of(weights);
+            return new ModelIdentity(model.name(), f.fileSha256(), model.embeddingDim(), true,
+                    modelDir.toAbsolutePath().normalize().toString(), f.tensorsSha256());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + weights, e);
         }
     }
 
     public boolean sameModelAs(ModelIdentity other) {
-        return weightsSha256.equals(other.weightsSha256) && dim == other.dim && normalized == other.normalized;
+        boolean sameWeights = weightsSha256.equals(other.weightsSha256)
+                || (tensorsSha256 != null && tensorsSha256.equals(other.tensorsSha256));
+        return sameWeights && dim == other.dim && normalized == other.normalized;
     }
 
     /**
@@ -85,11 +96,15 @@ public record ModelIdentity(String name, String weightsSha256, int dim, boolean 
         o.put("dim", dim);
         o.put("normalized", normalized);
         o.put("path", path);
+        if (tensorsSha256 != null) {
+            o.put("tensors_sha256", tensorsSha256);
+        }
         return o;
     }
 
     public static ModelIdentity fromJson(JsonNode o) {
         return new ModelIdentity(o.path("name").asText(), o.path("weights_sha256").asText(), o.path("dim").asInt(),
-                o.path("normalized").asBoolean(true), o.path("path").asText(null));
+                o.path("normalized").asBoolean(true), o.path("path").asText(null),
+                o.path("tensors_sha256").asText(null));
     }
 }

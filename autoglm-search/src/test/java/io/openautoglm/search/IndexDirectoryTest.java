@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.checkpoint.SafetensorsWriter;
+import io.openautoglm.core.io.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,6 +38,45 @@ class IndexDirectoryTest {
                 .hasMessageContaining("different model");
         // Same weights under another name and folder: the same model.
         ours.requireSameModel(new ModelIdentity("copy", "a".repeat(64), 4, true, "/elsewhere"), "index");
+    }
+
+    @Test
+    void theSameTensorsWrittenAgainAreTheSameModelOtherTensorsAreNot() throws Exception {
+        float[] w = {0.5f, -1.25f, 3f, 0f, 7.5f, -2f};
+        float[] b = {1f, 2f};
+        Path original = tmp.resolve("original.safetensors");
+        Path rewritten = tmp.resolve("rewritten.safetensors");
+        Path changed = tmp.resolve("changed.safetensors");
+        SafetensorsWriter.write(original, Map.of("w", new SafetensorsWriter.Tensor(new long[] {2, 3}, w),
+                "b", new SafetensorsWriter.Tensor(new long[] {2}, b)), Map.of("format", "pt"));
+        // Other metadata: other bytes, same tensors (what a copy written by `autoglm convert` can look like).
+        SafetensorsWriter.write(rewritten, Map.of("w", new SafetensorsWriter.Tensor(new long[] {2, 3}, w.clone()),
+                "b", new SafetensorsWriter.Tensor(new long[] {2}, b.clone())), Map.of("format", "pt", "producer", "a copy"));
+        float[] w2 = w.clone();
+        w2[4] = 7.25f;
+        SafetensorsWriter.write(changed, Map.of("w", new SafetensorsWriter.Tensor(new long[] {2, 3}, w2),
+                "b", new SafetensorsWriter.Tensor(new long[] {2}, b)), Map.of("format", "pt"));
+
+        WeightsFingerprint a = WeightsFingerprint.of(original);
+        WeightsFingerprint a2 = WeightsFingerprint.of(rewritten);
+        WeightsFingerprint c = WeightsFingerprint.of(changed);
+        assertThat(a.fileSha256()).isEqualTo(Sha256.of(original)).isNotEqualTo(a2.fileSha256());
+        assertThat(a.tensorsSha256()).hasSize(64).isEqualTo(a2.tensorsSha256()).isNotEqualTo(c.tensorsSha256());
+
+        ModelIdentity index = identity("m", a, "/models/m");
+        index.requireSameModel(identity("copy", a2, "/elsewhere/copy"), "index /idx");
+        assertThatThrownBy(() -> index.requireSameModel(identity("changed", c, "/models/changed"), "index /idx"))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("different model");
+        // An index made before tensors were fingerprinted knows only the file: a rewritten copy is another model there.
+        ModelIdentity old = new ModelIdentity("m", a.fileSha256(), 4, true, "/models/m");
+        assertThat(old.sameModelAs(identity("m", a, "/models/m"))).isTrue();
+        assertThat(old.sameModelAs(identity("copy", a2, "/elsewhere/copy"))).isFalse();
+        assertThat(ModelIdentity.fromJson(index.toJson())).isEqualTo(index);
+        assertThat(ModelIdentity.fromJson(old.toJson())).isEqualTo(old);
+    }
+
+    private static ModelIdentity identity(String name, WeightsFingerprint f, String path) {
+        return new ModelIdentity(name, f.fileSha256(), 4, true, path, f.tensorsSha256());
     }
 
     @Test

@@ -46,14 +46,19 @@ final class Ticker {
         print(done, System.nanoTime());
     }
 
+    /** {@code 412}, or {@code 0.35} for slow phases (the exact scan of a million vectors on a busy host). */
+    private static String rate(double r) {
+        return String.format(Locale.ROOT, r >= 10 ? "%.0f" : "%.2f", r);
+    }
+
     private void print(long done, long now) {
         double elapsed = (now - start) / 1e9;
         double rate = (done - startCount) / Math.max(elapsed, 1e-9);
         double recent = (done - lastCount) / Math.max((now - lastNanos) / 1e9, 1e-9);
         String eta = rate > 0 && done < total ? ", ETA " + Progress.formatSeconds((total - done) / rate) : "";
         String tail = extra == null ? "" : ", " + extra.get();
-        err.printf(Locale.ROOT, "%s %s: %,d/%,d (%.0f/s, last %.0f s %.0f/s), %s elapsed%s%s%n",
-                LocalTime.now().truncatedTo(ChronoUnit.SECONDS), what, done, total, rate, (now - lastNanos) / 1e9, recent,
+        err.printf(Locale.ROOT, "%s %s: %,d/%,d (%s/s, last %.0f s %s/s), %s elapsed%s%s%n",
+                LocalTime.now().truncatedTo(ChronoUnit.SECONDS), what, done, total, rate(rate), (now - lastNanos) / 1e9, rate(recent),
                 Progress.formatSeconds(elapsed), eta, tail);
         err.flush();
         lastNanos = now;

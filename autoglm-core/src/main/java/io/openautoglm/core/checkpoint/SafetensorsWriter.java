@@ -89,7 +89,7 @@ public final class SafetensorsWriter {
     private static byte[] header(TreeMap<String, Tensor> sorted, Map<String, String> metadata) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
-            Map<String, String> copy = new LinkedHashMap<>();
+            Map<String, String> copy = new TreeMap<>(); // sorted too: a Map.of() iterates in a different order in every JVM
             metadata.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "metadata key"),
                     Objects.requireNonNull(v, "metadata value for '" + k + "'")));
             json.put(SafetensorsHeader.METADATA_KEY, copy);

@@ -56,6 +56,21 @@ class SafetensorsWriterTest {
     }
 
     @Test
+    void theSameTensorsAndMetadataGiveTheSameBytesInAnyOrder() throws Exception {
+        Map<String, String> one = new LinkedHashMap<>();
+        one.put("producer", "open-autoglm");
+        one.put("format", "pt");
+        Map<String, String> other = new LinkedHashMap<>();
+        other.put("format", "pt");
+        other.put("producer", "open-autoglm");
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        SafetensorsWriter.write(a, Map.of("x", new Tensor(new long[] {2}, new float[] {1, 2})), one);
+        SafetensorsWriter.write(b, Map.of("x", new Tensor(new long[] {2}, new float[] {1, 2})), other);
+        assertThat(Files.readAllBytes(a)).isEqualTo(Files.readAllBytes(b));
+    }
+
+    @Test
     void headerIsPaddedWithSpacesToEightBytes() throws Exception {
         Path f = dir.resolve("model.safetensors");
         SafetensorsWriter.write(f, Map.of("w", new Tensor(new long[] {1}, new float[] {1f})), null);
