@@ -64,6 +64,23 @@ final class HnswBuild {
                     o.path("finished_at").asText(null), o.path("load_average_at_start").asDouble(), number(o, "merge_seconds"), false);
         }
 
+        /** After a commit of {@code done} vectors, {@code seconds} of building so far; finished when {@code finishedAt} is not null. */
+        Log committed(int done, double totalSeconds, String finishedNow) {
+            return new Log(done, totalSeconds, sessions, startedAt, finishedNow, loadAverage, mergeSeconds, false);
+        }
+
+        Log newSession() {
+            return new Log(built, seconds, sessions + 1, startedAt, null, loadAverage, mergeSeconds, false);
+        }
+
+        Log asReused() {
+            return new Log(built, seconds, sessions, startedAt, finishedAt, loadAverage, mergeSeconds, true);
+        }
+
+        Log merged(double mergeTime) {
+            return new Log(built, seconds, sessions, startedAt, finishedAt, loadAverage, mergeTime, reused);
+        }
+
         private static void putNumber(ObjectNode o, String key, double v) {
             if (Double.isNaN(v)) {
                 o.putNull(key);
@@ -110,12 +127,11 @@ final class HnswBuild {
                     : new Log(start, Double.NaN, 0, null, null, Double.NaN, Double.NaN, false);
             if (log.built() != start) {
                 err.printf("%s: the log says %d vectors were built, the index holds %d; continuing from the index%n", label, log.built(), start);
-                log = new Log(start, log.seconds(), log.sessions(), log.startedAt(), null, log.loadAverage(), log.mergeSeconds(), false);
+                log = log.committed(start, log.seconds(), null);
             }
             if (start == options.n()) {
                 err.printf("%s: reusing %s (%,d vectors, finished %s)%n", label, dir, start, log.finishedAt());
-                log = new Log(log.built(), log.seconds(), log.sessions(), log.startedAt(), log.finishedAt(), log.loadAverage(),
-                        log.mergeSeconds(), true);
+                log = log.asReused();
             } else {
                 err.printf("%s: continuing %s from its last commit, %,d of %,d vectors%n", label, dir, start, options.n());
             }
@@ -154,7 +170,7 @@ final class HnswBuild {
         double before = log.seconds();
         long t0 = System.nanoTime();
         Ticker ticker = new Ticker(err, label + " build", start, options.n(), options.progressSeconds(), VectorIndexBenchmark::heap);
-        Log current = new Log(start, before, log.sessions() + 1, log.startedAt(), null, log.loadAverage(), log.mergeSeconds(), false);
+        Log current = log.newSession();
         try (LuceneVectorIndex w = (LuceneVectorIndex) index.open(true)) {
             for (int i = start; i < options.n(); i++) {
                 w.upsert(IndexEntry.of(Integer.toString(i), gen.next(), Map.of()));
@@ -182,8 +198,7 @@ final class HnswBuild {
 
     /** The log after a commit of {@code done} vectors, written to its file. */
     private Log logged(Log current, int done, double before, long t0, boolean finished) {
-        Log log = new Log(done, before + (System.nanoTime() - t0) / 1e9, current.sessions(), current.startedAt(),
-                finished ? Instant.now().toString() : null, current.loadAverage(), current.mergeSeconds(), false);
+        Log log = current.committed(done, before + (System.nanoTime() - t0) / 1e9, finished ? Instant.now().toString() : null);
         write(log);
         return log;
     }
@@ -212,8 +227,7 @@ final class HnswBuild {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             err.printf("%s: merged in %.1f s%n", label, seconds);
-            Log merged = new Log(log.built(), log.seconds(), log.sessions(), log.startedAt(), log.finishedAt(), log.loadAverage(), seconds,
-                    log.reused());
+            Log merged = log.merged(seconds);
             write(merged);
             return merged;
         }
