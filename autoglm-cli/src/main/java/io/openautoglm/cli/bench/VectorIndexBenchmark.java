@@ -183,8 +183,9 @@ public final class VectorIndexBenchmark {
                 }
                 out.printf(Locale.ROOT, "%s build %s, %.1f MB on disk, %d segment%s%s%n", label,
                         Double.isNaN(log.seconds()) ? "time unknown (no build log)"
-                                : String.format(Locale.ROOT, "%.1f s (%.0f vectors/s%s)", log.seconds(), o.n() / log.seconds(),
-                                        log.sessions() > 1 ? ", " + log.sessions() + " sessions" : ""),
+                                : String.format(Locale.ROOT, "%.1f s (%.0f vectors/s%s%s)", log.seconds(), o.n() / log.seconds(),
+                                        Double.isNaN(log.cpuSeconds()) ? "" : String.format(Locale.ROOT, "; %.0f CPU s", log.cpuSeconds()),
+                                        log.sessions() > 1 ? "; " + log.sessions() + " sessions" : ""),
                         IndexDirectory.read(where).sizeBytes() / 1e6, hnsw.segments(), hnsw.segments() == 1 ? "" : "s",
                         log.reused() ? String.format(Locale.ROOT, "  [reused: finished %s, load average %.2f when it started]",
                                 log.finishedAt(), log.loadAverage()) : "");
