@@ -35,11 +35,13 @@ final class HnswBuild {
      * What the log says about the index.
      *
      * @param built vectors committed so far
-     * @param seconds building time over every session (NaN when an index has no log)
+     * @param seconds building time over every session, wall clock (NaN when an index has no log)
+     * @param cpuSeconds the process's CPU time while building, every thread (merges, GC) included: unlike the
+     *     wall clock, not stretched by other work on a shared host or by a pause (SIGSTOP); NaN when unknown
      * @param mergeSeconds time of the forced merge into one segment, NaN when there was none
      * @param reused true when this run found the index finished and built nothing
      */
-    record Log(int built, double seconds, int sessions, String startedAt, String finishedAt, double loadAverage,
+    record Log(int built, double seconds, double cpuSeconds, int sessions, String startedAt, String finishedAt, double loadAverage,
             double mergeSeconds, boolean reused) {
         ObjectNode toJson(HnswBuild b) {
             ObjectNode o = JSON.createObjectNode();
@@ -50,6 +52,7 @@ final class HnswBuild {
             o.set("settings", b.settings.toJson());
             o.put("built", built);
             putNumber(o, "seconds", seconds);
+            putNumber(o, "cpu_seconds", cpuSeconds);
             o.put("sessions", sessions);
             o.put("started_at", startedAt);
             o.put("finished_at", finishedAt);
@@ -60,8 +63,25 @@ final class HnswBuild {
         }
 
         static Log fromJson(JsonNode o) {
-            return new Log(o.path("built").asInt(), number(o, "seconds"), o.path("sessions").asInt(), o.path("started_at").asText(null),
+            return new Log(o.path("built").asInt(), number(o, "seconds"), number(o, "cpu_seconds"), o.path("sessions").asInt(), o.path("started_at").asText(null),
                     o.path("finished_at").asText(null), o.path("load_average_at_start").asDouble(), number(o, "merge_seconds"), false);
+        }
+
+        /** After a commit of {@code done} vectors, with the building time so far; finished when {@code finishedNow} is not null. */
+        Log committed(int done, double totalSeconds, double totalCpuSeconds, String finishedNow) {
+            return new Log(done, totalSeconds, totalCpuSeconds, sessions, startedAt, finishedNow, loadAverage, mergeSeconds, false);
+        }
+
+        Log newSession() {
+            return new Log(built, seconds, cpuSeconds, sessions + 1, startedAt, null, loadAverage, mergeSeconds, false);
+        }
+
+        Log asReused() {
+            return new Log(built, seconds, cpuSeconds, sessions, startedAt, finishedAt, loadAverage, mergeSeconds, true);
+        }
+
+        Log merged(double mergeTime) {
+            return new Log(built, seconds, cpuSeconds, sessions, startedAt, finishedAt, loadAverage, mergeTime, reused);
         }
 
         private static void putNumber(ObjectNode o, String key, double v) {
@@ -107,15 +127,14 @@ final class HnswBuild {
             }
             start = committedPrefix(index);
             log = Files.isRegularFile(logFile) ? Log.fromJson(JSON.readTree(logFile.toFile()))
-                    : new Log(start, Double.NaN, 0, null, null, Double.NaN, Double.NaN, false);
+                    : new Log(start, Double.NaN, Double.NaN, 0, null, null, Double.NaN, Double.NaN, false);
             if (log.built() != start) {
                 err.printf("%s: the log says %d vectors were built, the index holds %d; continuing from the index%n", label, log.built(), start);
-                log = new Log(start, log.seconds(), log.sessions(), log.startedAt(), null, log.loadAverage(), log.mergeSeconds(), false);
+                log = log.committed(start, log.seconds(), log.cpuSeconds(), null);
             }
             if (start == options.n()) {
                 err.printf("%s: reusing %s (%,d vectors, finished %s)%n", label, dir, start, log.finishedAt());
-                log = new Log(log.built(), log.seconds(), log.sessions(), log.startedAt(), log.finishedAt(), log.loadAverage(),
-                        log.mergeSeconds(), true);
+                log = log.asReused();
             } else {
                 err.printf("%s: continuing %s from its last commit, %,d of %,d vectors%n", label, dir, start, options.n());
             }
@@ -124,7 +143,7 @@ final class HnswBuild {
             Files.deleteIfExists(logFile);
             index = IndexDirectory.create(dir, settings, options.model());
             start = 0;
-            log = new Log(0, 0, 0, Instant.now().toString(), null, VectorIndexBenchmark.load(), Double.NaN, false);
+            log = new Log(0, 0, 0, 0, Instant.now().toString(), null, VectorIndexBenchmark.load(), Double.NaN, false);
         }
         if (start < options.n()) {
             log = build(index, start, log);
@@ -151,24 +170,23 @@ final class HnswBuild {
         err.printf("%s: building %s, %,d vectors from %,d, a commit every %,d%n", label, dir, options.n(), start, options.commitEvery());
         SyntheticVectors gen = new SyntheticVectors(options.data(), options.dim(), options.seed());
         gen.skip(start);
-        double before = log.seconds();
-        long t0 = System.nanoTime();
+        Session session = new Session(log.seconds(), log.cpuSeconds(), System.nanoTime(), processCpuNanos());
         Ticker ticker = new Ticker(err, label + " build", start, options.n(), options.progressSeconds(), VectorIndexBenchmark::heap);
-        Log current = new Log(start, before, log.sessions() + 1, log.startedAt(), null, log.loadAverage(), log.mergeSeconds(), false);
+        Log current = log.newSession();
         try (LuceneVectorIndex w = (LuceneVectorIndex) index.open(true)) {
             for (int i = start; i < options.n(); i++) {
                 w.upsert(IndexEntry.of(Integer.toString(i), gen.next(), Map.of()));
                 int done = i + 1;
                 if (done % options.commitEvery() == 0 || done == options.n()) {
                     w.commit();
-                    current = logged(current, done, before, t0, false);
+                    current = logged(current, done, session, false);
                     err.printf("%s: committed %,d/%,d%n", label, done, options.n());
                     if (done == options.n()) {
                         // A close would abort merges still running: let them finish, as part of the build, and keep them.
                         err.printf("%s: waiting for Lucene's background merges%n", label);
                         w.waitForMerges();
                         w.commit();
-                        current = logged(current, done, before, t0, true);
+                        current = logged(current, done, session, true);
                     }
                 }
                 if ((done & 1023) == 0) {
@@ -181,9 +199,25 @@ final class HnswBuild {
     }
 
     /** The log after a commit of {@code done} vectors, written to its file. */
-    private Log logged(Log current, int done, double before, long t0, boolean finished) {
-        Log log = new Log(done, before + (System.nanoTime() - t0) / 1e9, current.sessions(), current.startedAt(),
-                finished ? Instant.now().toString() : null, current.loadAverage(), current.mergeSeconds(), false);
+    /** The time earlier sessions spent, and where this one's clocks started. */
+    private record Session(double beforeSeconds, double beforeCpuSeconds, long wallStart, long cpuStart) {
+        double seconds() {
+            return beforeSeconds + (System.nanoTime() - wallStart) / 1e9;
+        }
+
+        double cpuSeconds() {
+            return cpuStart < 0 ? Double.NaN : beforeCpuSeconds + (processCpuNanos() - cpuStart) / 1e9;
+        }
+    }
+
+    /** CPU time of this JVM, all threads; -1 where the platform does not say. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    private Log logged(Log current, int done, Session session, boolean finished) {
+        Log log = current.committed(done, session.seconds(), session.cpuSeconds(), finished ? Instant.now().toString() : null);
         write(log);
         return log;
     }
@@ -212,8 +246,7 @@ final class HnswBuild {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             err.printf("%s: merged in %.1f s%n", label, seconds);
-            Log merged = new Log(log.built(), log.seconds(), log.sessions(), log.startedAt(), log.finishedAt(), log.loadAverage(), seconds,
-                    log.reused());
+            Log merged = log.merged(seconds);
             write(merged);
             return merged;
         }

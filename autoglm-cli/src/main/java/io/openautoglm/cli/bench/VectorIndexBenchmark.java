@@ -183,8 +183,9 @@ public final class VectorIndexBenchmark {
                 }
                 out.printf(Locale.ROOT, "%s build %s, %.1f MB on disk, %d segment%s%s%n", label,
                         Double.isNaN(log.seconds()) ? "time unknown (no build log)"
-                                : String.format(Locale.ROOT, "%.1f s (%.0f vectors/s%s)", log.seconds(), o.n() / log.seconds(),
-                                        log.sessions() > 1 ? ", " + log.sessions() + " sessions" : ""),
+                                : String.format(Locale.ROOT, "%.1f s (%.0f vectors/s%s%s)", log.seconds(), o.n() / log.seconds(),
+                                        Double.isNaN(log.cpuSeconds()) ? "" : String.format(Locale.ROOT, "; %.0f CPU s", log.cpuSeconds()),
+                                        log.sessions() > 1 ? "; " + log.sessions() + " sessions" : ""),
                         IndexDirectory.read(where).sizeBytes() / 1e6, hnsw.segments(), hnsw.segments() == 1 ? "" : "s",
                         log.reused() ? String.format(Locale.ROOT, "  [reused: finished %s, load average %.2f when it started]",
                                 log.finishedAt(), log.loadAverage()) : "");
@@ -241,22 +242,13 @@ public final class VectorIndexBenchmark {
             java.util.concurrent.atomic.AtomicInteger scanned = new java.util.concurrent.atomic.AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                List<Future<?>> parts = new ArrayList<>();
-                for (int t = 0; t < 2; t++) {
-                    int first = t;
-                    parts.add(pool.submit(() -> {
-                        for (int q = first; q < queries.length; q += 2) {
-                            neighbours[q] = exact.search(queries[q], o.k(), Filter.NONE).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
-                            int done = scanned.incrementAndGet();
-                            synchronized (scan) {
-                                scan.tick(done);
-                            }
-                        }
-                    }));
-                }
-                for (Future<?> f : parts) {
-                    f.get();
-                }
+                forEachQuery(pool, 2, queries.length, q -> {
+                    neighbours[q] = exact.search(queries[q], o.k(), Filter.NONE).stream().mapToInt(h -> Integer.parseInt(h.id())).toArray();
+                    int done = scanned.incrementAndGet();
+                    synchronized (scan) {
+                        scan.tick(done);
+                    }
+                });
             } finally {
                 pool.shutdown();
             }
@@ -293,27 +285,31 @@ public final class VectorIndexBenchmark {
     static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads, int passes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
+            double rate = 0;
             for (int pass = 0; pass < passes; pass++) {
                 long t0 = System.nanoTime();
-                List<Future<?>> parts = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int first = t;
-                    parts.add(pool.submit(() -> {
-                        for (int q = first; q < qs.length; q += threads) {
-                            index.search(qs[q], k, Filter.NONE, Math.max(k, candidates));
-                        }
-                    }));
-                }
-                for (Future<?> f : parts) {
-                    f.get();
-                }
-                if (pass == passes - 1) {
-                    return qs.length / ((System.nanoTime() - t0) / 1e9);
-                }
+                forEachQuery(pool, threads, qs.length, q -> index.search(qs[q], k, Filter.NONE, Math.max(k, candidates)));
+                rate = qs.length / ((System.nanoTime() - t0) / 1e9);
             }
-            throw new IllegalStateException();
+            return rate;
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** Runs {@code body} for queries 0..count-1 on {@code threads} tasks of {@code pool} (thread t takes t, t+threads, ...) and waits. */
+    private static void forEachQuery(ExecutorService pool, int threads, int count, java.util.function.IntConsumer body) throws Exception {
+        List<Future<?>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            parts.add(pool.submit(() -> {
+                for (int q = first; q < count; q += threads) {
+                    body.accept(q);
+                }
+            }));
+        }
+        for (Future<?> f : parts) {
+            f.get();
         }
     }
 

@@ -73,7 +73,9 @@ class VectorIndexBenchmarkTest {
         assertThat(IndexDirectory.read(index).settings().beamWidth()).isEqualTo(40);
         Path truth = tmp.resolve("truth-clustered-2000-16-seed42-q20-k10.json");
         assertThat(truth).isRegularFile();
-        assertThat(Files.readString(tmp.resolve("clustered-2000-none-m8-beam40.build.json"))).contains("\"built\" : 2000");
+        assertThat(Files.readString(tmp.resolve("clustered-2000-none-m8-beam40.build.json"))).contains("\"built\" : 2000")
+                .containsPattern("\"cpu_seconds\" : [0-9.]+");
+        assertThat(first.out()).containsPattern("hnsw none  build [0-9.]+ s \\([0-9]+ vectors/s; [0-9]+ CPU s\\)");
         List<String> filesBefore;
         try (var s = Files.list(index.resolve("lucene"))) {
             filesBefore = s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -120,7 +122,7 @@ class VectorIndexBenchmarkTest {
 
         Run resumed = run(small(n, "--reuse"));
         assertThat(resumed.err()).contains(String.format(java.util.Locale.ROOT, "continuing %s from its last commit, %,d of %,d", index, survived, n));
-        assertThat(resumed.out()).contains("2 sessions");
+        assertThat(resumed.out()).contains("; 2 sessions");
         try (VectorIndex opened = IndexDirectory.read(index).open(false)) {
             assertThat(opened.count()).isEqualTo(n);
             assertThat(opened.get("0")).isPresent();
