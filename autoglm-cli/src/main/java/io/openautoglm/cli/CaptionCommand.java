@@ -25,16 +25,8 @@ final class CaptionCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;
 
-    @Option(names = "--beam", paramLabel = "N", defaultValue = "1", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).")
-    int beam;
-
-    @Option(names = "--length-penalty", paramLabel = "X", defaultValue = "1.0",
-            description = "Exponent of the length in beam scores; above 0 favours longer captions (default: ${DEFAULT-VALUE}).")
-    double lengthPenalty;
-
-    @Option(names = "--max-length", paramLabel = "N", defaultValue = "30",
-            description = "Most tokens per caption (default: ${DEFAULT-VALUE}; at most the model's context length).")
-    int maxLength;
+    @Mixin
+    CaptionSearchOption search;
 
     @Mixin
     FormatOption format;
@@ -47,7 +39,7 @@ final class CaptionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CaptionSearch.Options options = new CaptionSearch.Options(beam, lengthPenalty, maxLength);
+        CaptionSearch.Options options = search.options();
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
             var fusion = m.fusion();

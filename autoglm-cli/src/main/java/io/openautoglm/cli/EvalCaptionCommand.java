@@ -32,15 +32,8 @@ final class EvalCaptionCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Caption at most N images (default: all).")
     int limit;
 
-    @Option(names = "--beam", paramLabel = "N", defaultValue = "1", description = "Beam size; 1 is greedy (default: ${DEFAULT-VALUE}).")
-    int beam;
-
-    @Option(names = "--length-penalty", paramLabel = "X", defaultValue = "1.0",
-            description = "Exponent of the length in beam scores (default: ${DEFAULT-VALUE}).")
-    double lengthPenalty;
-
-    @Option(names = "--max-length", paramLabel = "N", defaultValue = "30", description = "Most tokens per caption (default: ${DEFAULT-VALUE}).")
-    int maxLength;
+    @Mixin
+    CaptionSearchOption search;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write the COCO caption files here.")
     Path outDir;
@@ -56,7 +49,7 @@ final class EvalCaptionCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new UserInputException("--limit must be 0 (all) or more, got " + limit);
         }
-        CaptionSearch.Options options = new CaptionSearch.Options(beam, lengthPenalty, maxLength);
+        CaptionSearch.Options options = search.options();
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
@@ -69,7 +62,7 @@ final class EvalCaptionCommand implements Callable<Integer> {
                 out.println(Json.compact(metrics.toJson()));
             } else {
                 out.printf(Locale.ROOT, "caption: %d images, %d references, beam %d, model %s%n", metrics.images(), metrics.references(),
-                        beam, m.name());
+                        options.beamSize(), m.name());
                 metrics.toJson().fields().forEachRemaining(e -> {
                     if (e.getValue().isNumber()) {
                         out.printf(Locale.ROOT, "  %-10s %.4f%n", e.getKey(), e.getValue().asDouble());

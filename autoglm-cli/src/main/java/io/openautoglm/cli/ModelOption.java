@@ -19,13 +19,17 @@ public final class ModelOption {
         return resolve(model, BUNDLED);
     }
 
+    /** A bundled model's folder under the project root (the launcher's directory, {@code AUTOGLM_HOME}). */
+    static Path bundled(String relative) {
+        return Path.of(System.getenv().getOrDefault("AUTOGLM_HOME", ".")).resolve(relative);
+    }
+
     /** {@code given}, else the bundled model at {@code relative} under the project root. */
     static Path resolve(Path given, String relative) {
         if (given != null) {
             return given;
         }
-        String home = System.getenv().getOrDefault("AUTOGLM_HOME", ".");
-        Path bundled = Path.of(home).resolve(relative);
+        Path bundled = bundled(relative);
         if (!Files.isDirectory(bundled)) {
             throw new UserInputException("no --model given and the bundled model is not at " + bundled
                     + ": pass --model DIR (a model folder)");

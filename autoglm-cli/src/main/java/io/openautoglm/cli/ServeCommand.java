@@ -234,7 +234,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Path dir = fusionModel;
         if (dir == null) {
-            Path bundled = Path.of(System.getenv().getOrDefault("AUTOGLM_HOME", ".")).resolve(FusionModelOption.BUNDLED);
+            Path bundled = ModelOption.bundled(FusionModelOption.BUNDLED);
             if (!Files.isDirectory(bundled)) {
                 return null;
             }
