@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "caption", mixinStandardHelpOptions = true,
-        description = {"Describe images with the model's caption decoder: greedy decoding (--beam 1, the default)",
-            "or beam search, where a finished caption scores its summed log-probability divided by",
-            "length^length-penalty."})
+        description = "Describe images with the model's caption decoder: greedy decoding (--beam 1, the default) or "
+                + "beam search, where a finished caption scores its summed log-probability divided by "
+                + "length^length-penalty.")
 final class CaptionCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;

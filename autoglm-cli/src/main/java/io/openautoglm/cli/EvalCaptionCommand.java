@@ -18,10 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "caption", mixinStandardHelpOptions = true,
-        description = {"Captioning quality: every image of the manifest is captioned and scored against all of its",
-            "record's captions with the COCO caption metrics (BLEU-1..4, ROUGE-L, CIDEr-D).",
-            "With --out DIR, also writes annotations.json and results.json in COCO caption format",
-            "(score them again with: autoglm metrics caption --annotations DIR/annotations.json --results DIR/results.json)."})
+        description = "Captioning quality: every image of the manifest is captioned and scored against all of its "
+                + "record's captions with the COCO caption metrics (BLEU-1..4, ROUGE-L, CIDEr-D). With --out DIR, "
+                + "also writes annotations.json and results.json in COCO caption format (score them again with: "
+                + "autoglm metrics caption --annotations DIR/annotations.json --results DIR/results.json).")
 final class EvalCaptionCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rerank", mixinStandardHelpOptions = true,
-        description = {"Text-to-image retrieval before and after re-ranking with the matching head: the dual encoder",
-            "(--retriever) ranks every picture of the manifest, the fusion model (--model) re-scores each query's top",
-            "N. Queries: each record's caption whose record has \"hard_negatives\" (compositional captions)."})
+        description = "Text-to-image retrieval before and after re-ranking with the matching head: the dual encoder "
+                + "(--retriever) ranks every picture of the manifest, the fusion model (--model) re-scores each "
+                + "query's top N. Queries: each record's caption whose record has \"hard_negatives\" "
+                + "(compositional captions).")
 final class EvalRerankCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;

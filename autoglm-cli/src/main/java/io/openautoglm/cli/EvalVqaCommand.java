@@ -17,11 +17,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vqa", mixinStandardHelpOptions = true,
-        description = {"Visual question answering accuracy with the official VQA v2 formula: every question of the",
-            "manifest (a record's \"qa\" list, or its \"question\" with \"answer\"/\"answers\") is answered and scored.",
-            "A question with one answer counts as ten annotators who agree (right 100%, wrong 0%).",
-            "With --out DIR, also writes questions.json, annotations.json and results.json in VQA v2 format",
-            "(score them again with: autoglm metrics vqa --annotations DIR/annotations.json --results DIR/results.json)."})
+        description = "Visual question answering accuracy with the official VQA v2 formula: every question of the "
+                + "manifest (a record's \"qa\" list, or its \"question\" with \"answer\"/\"answers\") is answered "
+                + "and scored. A question with one answer counts as ten annotators who agree (right 100%, wrong "
+                + "0%). With --out DIR, also writes questions.json, annotations.json and results.json in VQA v2 "
+                + "format (score them again with: autoglm metrics vqa --annotations DIR/annotations.json --results "
+                + "DIR/results.json).")
 final class EvalVqaCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;

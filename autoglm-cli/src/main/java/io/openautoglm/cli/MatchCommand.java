@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "match", mixinStandardHelpOptions = true,
-        description = {"Image-text matching: the probability that a text describes an image exactly, from the",
-            "fusion encoder's matching head (the text reads the picture through cross-attention, so word order",
-            "and attribute binding count, unlike the dual encoder's cosine similarity)."})
+        description = "Image-text matching: the probability that a text describes an image exactly, from the fusion "
+                + "encoder's matching head (the text reads the picture through cross-attention, so word order and "
+                + "attribute binding count, unlike the dual encoder's cosine similarity).")
 final class MatchCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;

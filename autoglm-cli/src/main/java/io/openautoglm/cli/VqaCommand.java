@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vqa", mixinStandardHelpOptions = true,
-        description = {"Visual question answering: the answer to a question about an image, chosen from the",
-            "answer vocabulary the model was trained with, with its probability and the runners-up."})
+        description = "Visual question answering: the answer to a question about an image, chosen from the answer "
+                + "vocabulary the model was trained with, with its probability and the runners-up.")
 final class VqaCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;
