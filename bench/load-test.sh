@@ -7,7 +7,7 @@
 # (32 items, 2 ms window) and off (1 item per model call) in the same run, alternating in short
 # rounds, the embedding cache off and no fusion model loaded; then, after a 2 s warm-up, an
 # open-loop overload at twice the batched peak picture rate against a default `autoglm serve`
-# (queue 256, --max-in-flight 256): errors should be 429s only (answered at once), admitted p99
+# (queue 256, --max-in-flight 256, --max-queue-ms 1000): errors should be 429s only (answered at once), admitted p99
 # bounded, the server's resident memory (VmRSS) flat.
 # Writes bench/results/load-test.{txt,json} (LOAD_TEST_OUT=DIR writes there instead, e.g. for a
 # short smoke run that must not replace the committed results).

@@ -74,9 +74,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Items waiting per model function before requests get 429 (default: ${DEFAULT-VALUE}).")
     int queueCapacity;
 
+    @Option(names = "--max-queue-ms", paramLabel = "MS", defaultValue = "" + BatchingConfig.DEFAULT_MAX_QUEUE_MILLIS,
+            description = "When the oldest item waiting for a model has waited longer than this, the model is behind:"
+                    + " new API requests get 429 with Retry-After at once until it catches up. Bounds how long admitted"
+                    + " requests wait when the server is overloaded (default: ${DEFAULT-VALUE}).")
+    int maxQueueMs;
+
     @Option(names = "--max-in-flight", paramLabel = "N",
             description = "API requests the server holds at once; one more gets 429 with Retry-After at once, before"
-                    + " its body is read (1.." + ServerConfig.MAX_IN_FLIGHT + "; default: the --queue-capacity, 256"
+                    + " its body is read (1.." + ServerConfig.MAX_IN_FLIGHT + "; default: half the --queue-capacity, 128"
                     + " unless changed). Each holds a server thread.")
     Integer maxInFlight;
 
@@ -263,7 +269,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private BatchingConfig batching() {
-        return new BatchingConfig(batchSize, batchSize == 1 ? 0 : batchWaitMs, queueCapacity);
+        return new BatchingConfig(batchSize, batchSize == 1 ? 0 : batchWaitMs, queueCapacity, maxQueueMs);
     }
 
     private String apiKey() {

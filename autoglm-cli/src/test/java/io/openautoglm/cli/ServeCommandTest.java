@@ -109,5 +109,7 @@ class ServeCommandTest {
     void aBadAdmissionLimitIsOneLine() {
         CliRunner.assertOneLineError(CliRunner.run("serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(),
                 "--max-in-flight", "0", "--port", "0"), "max in-flight requests must be in 1..4096");
+        CliRunner.assertOneLineError(CliRunner.run("serve", "--model", TrainAndDemoCommandTest.BUNDLED.toString(),
+                "--max-queue-ms", "0", "--port", "0"), "max queue time must be in 1..600000 ms");
     }
 }

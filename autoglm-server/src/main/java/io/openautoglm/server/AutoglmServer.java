@@ -73,7 +73,7 @@ public final class AutoglmServer implements AutoCloseable {
         paths.addAll(NOT_YET.keySet());
         this.metrics = new ServerMetrics(paths);
         this.service = new EmbeddingService(model, config, metrics.registry());
-        this.admission = new Admission(config.maxInFlight(), metrics.registry());
+        this.admission = new Admission(config.maxInFlight(), service::behind, metrics.registry());
         // Fixed size; the job queue (connections waiting for a thread) is bounded by the connection limit.
         this.threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()), 60_000,
                 new BlockingArrayQueue<>(64, 64, config.maxConnections()));
@@ -282,7 +282,8 @@ public final class AutoglmServer implements AutoCloseable {
     }
 
     private static void describe(ObjectNode out, BatchingConfig b) {
-        out.put("max_batch_size", b.maxBatchSize()).put("max_wait_ms", b.maxWaitMillis()).put("queue_capacity", b.queueCapacity());
+        out.put("max_batch_size", b.maxBatchSize()).put("max_wait_ms", b.maxWaitMillis()).put("queue_capacity", b.queueCapacity())
+                .put("max_queue_ms", b.maxQueueMillis());
     }
 
     private void ready(Context ctx) {

@@ -1,5 +1,6 @@
 package io.openautoglm.server;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
@@ -34,6 +35,10 @@ public final class EmbeddingService implements AutoCloseable {
     // Decoding a picture near the pixel limit takes hundreds of MB; at most this many at once, so
     // memory stays bounded however many requests arrive together.
     private final Semaphore decoding = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    // Requests waiting for a decoder: under overload this line, not the model queue, can hold
+    // admitted pictures longest, so admission watches it too.
+    private final WaitLine decodeLine = new WaitLine();
+    private final int maxDecodeWaitMillis;
 
     public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry) {
         this.model = model;
@@ -45,6 +50,30 @@ public final class EmbeddingService implements AutoCloseable {
         this.imageBatcher = new MicroBatcher<>("image_embedding", config.imageBatching(),
                 images -> Arrays.asList(model.embedImages(images, oneCall(images.size()))), registry);
         this.logitScale = model.logitScale();
+        this.maxDecodeWaitMillis = config.imageBatching().maxQueueMillis();
+        Gauge.builder("autoglm.decode.oldest.wait", decodeLine, l -> l.oldestWaitMillis() / 1000.0)
+                .description("how long the oldest request waiting for a picture decoder has waited, in seconds")
+                .baseUnit("seconds").register(registry);
+        Gauge.builder("autoglm.decode.waiting", decodeLine, WaitLine::size)
+                .description("requests waiting for a picture decoder").register(registry);
+    }
+
+    /**
+     * Null while the model keeps up; otherwise why it is behind: a batcher's oldest queued item,
+     * or the oldest request waiting for a picture decoder, has waited longer than the queue-time
+     * limit (the picture batcher's, for decoding).
+     */
+    public String behind() {
+        String text = textBatcher.behind();
+        if (text != null) {
+            return text;
+        }
+        long decodeWait = decodeLine.oldestWaitMillis();
+        if (decodeWait > maxDecodeWaitMillis) {
+            return "picture decoding is behind (the oldest request waiting for a decoder has waited " + decodeWait
+                    + " ms, limit " + maxDecodeWaitMillis + " ms)";
+        }
+        return imageBatcher.behind();
     }
 
     /** The whole coalesced batch in one model call, normalized. */
@@ -116,6 +145,7 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     private RgbImage decode(byte[] bytes, String name, long deadlineNanos) {
+        long ticket = decodeLine.enter();
         try {
             if (!decoding.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 throw new ApiException(503, "timeout", "no picture decoder was free within the request timeout; retry later", 1);
@@ -123,6 +153,8 @@ public final class EmbeddingService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
+        } finally {
+            decodeLine.leave(ticket);
         }
         try {
             return ImageData.toImage(imageLoader, bytes, name);

@@ -15,15 +15,17 @@ import java.util.function.Function;
 /**
  * One model function behind one bounded queue and one worker thread: concurrent callers'
  * items are coalesced into batches of at most {@code maxBatchSize}, waiting at most
- * {@code maxWaitMillis} after the first item of a batch. A full queue refuses at once
- * ({@link ApiException} 429 with Retry-After), so memory stays bounded whatever the request rate.
+ * {@code maxWaitMillis} after the first item of a batch. A full queue, or one whose oldest item
+ * has waited {@code maxQueueMillis} (the model is behind), refuses at once ({@link ApiException}
+ * 429 with Retry-After), so memory and the wait of accepted items stay bounded whatever the
+ * request rate.
  * Items whose caller gave up (timed out, cancelled) are dropped before they cost model time.
  *
  * @param <I> one input (a text, a decoded picture)
  * @param <O> its output (an embedding)
  */
 public final class MicroBatcher<I, O> implements AutoCloseable {
-    private record Pending<I, O>(I input, CompletableFuture<O> result) {}
+    private record Pending<I, O>(I input, CompletableFuture<O> result, long enqueuedNanos) {}
 
     private final String name;
     private final BatchingConfig config;
@@ -54,6 +56,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         Gauge.builder("autoglm.queue.depth", queue, BlockingQueue::size)
                 .description("items waiting for the model").tag("function", name)
                 .register(registry);
+        Gauge.builder("autoglm.queue.oldest.wait", this, b -> b.oldestWaitMillis() / 1000.0)
+                .description("how long the oldest waiting item has waited, in seconds").tag("function", name)
+                .baseUnit("seconds").register(registry);
         this.worker = new Thread(this::run, "autoglm-batcher-" + name);
         this.worker.setDaemon(true);
         this.worker.start();
@@ -64,12 +69,32 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         if (closing) {
             throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
         }
+        String behind = behind();
+        if (behind != null) {
+            throw new ApiException(429, "overloaded", behind + "; retry shortly", 1);
+        }
         CompletableFuture<O> result = new CompletableFuture<>();
-        if (!queue.offer(new Pending<>(input, result))) {
+        if (!queue.offer(new Pending<>(input, result, System.nanoTime()))) {
             throw new ApiException(429, "overloaded", "the " + name + " queue is full ("
                     + config.queueCapacity() + " items waiting); retry shortly", 1);
         }
         return result;
+    }
+
+    /** How long the oldest item still waiting for the model has waited; 0 when none waits. */
+    public long oldestWaitMillis() {
+        Pending<I, O> oldest = queue.peek();
+        return oldest == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.enqueuedNanos()));
+    }
+
+    /**
+     * Null while the model keeps up; otherwise why a new item would wait too long: the oldest
+     * waiting item has waited longer than {@code maxQueueMillis}.
+     */
+    public String behind() {
+        long waited = oldestWaitMillis();
+        return waited <= config.maxQueueMillis() ? null : "the " + name + " model is behind (its oldest queued item has waited "
+                + waited + " ms, limit " + config.maxQueueMillis() + " ms)";
     }
 
     public int queueDepth() {

@@ -102,15 +102,17 @@ public record ServerConfig(
     public static final int ACCEPT_QUEUE = 128;
 
     /**
-     * The default admission limit: as many requests as the larger batcher queue holds. A request
-     * beyond it would find the queue full anyway, and admitted requests wait at most about one
-     * queue's worth of model time (queue capacity / throughput), capped at {@link #MAX_IN_FLIGHT}.
+     * The default admission limit: half the larger batcher queue (128 with the defaults). A request
+     * beyond the queue would find it full anyway; half of it is what this 2-core host answered in
+     * about the default queue-time limit (1 s) under overload (bench/load-test.sh: about 110
+     * pictures/s while also refusing 370/s), so admitted requests mostly wait on the model rather
+     * than on each other. Capped at {@link #MAX_IN_FLIGHT}.
      */
     public static int defaultMaxInFlight(BatchingConfig text, BatchingConfig image) {
-        return Math.min(MAX_IN_FLIGHT, Math.max(text.queueCapacity(), image.queueCapacity()));
+        return Math.min(MAX_IN_FLIGHT, Math.max(1, Math.max(text.queueCapacity(), image.queueCapacity()) / 2));
     }
 
-    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on, 256 in flight. */
+    /** Loopback, 127.0.0.1:8080, no key, no CORS, 8 MiB bodies, 4096 x 4096 pictures, batching on, cache on, 128 in flight. */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, null, List.of(), 8L << 20, DEFAULT_MAX_IMAGE_PIXELS, 256,
                 30_000, 10_000, 10_000, BatchingConfig.DEFAULT, BatchingConfig.DEFAULT,

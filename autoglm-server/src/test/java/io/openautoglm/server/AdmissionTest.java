@@ -74,8 +74,8 @@ class AdmissionTest {
             String metrics = Http.get(url + "/metrics").body();
             assertThat(metrics).contains("autoglm_http_in_flight 1.0")
                     .contains("autoglm_http_in_flight_limit 1.0")
-                    .contains("autoglm_http_rejected_total{route=\"/api/match\"} 1.0")
-                    .contains("autoglm_http_rejected_total{route=\"/v1/embeddings\"} 1.0")
+                    .contains("autoglm_http_rejected_total{reason=\"in_flight\",route=\"/api/match\"} 1.0")
+                    .contains("autoglm_http_rejected_total{reason=\"in_flight\",route=\"/v1/embeddings\"} 1.0")
                     .contains("autoglm_http_threads{state=\"max\"} " + (1 + ServerConfig.SPARE_THREADS) + ".0")
                     .contains("autoglm_http_connections{state=\"max\"} " + limited(1).maxConnections() + ".0")
                     .contains("autoglm_http_jobs_queued");
@@ -124,16 +124,16 @@ class AdmissionTest {
             assertThat(Http.get(url + "/healthz").status()).isEqualTo(200);
             assertThat(Http.post(url + "/v1/embeddings", body).status()).isEqualTo(200);
             String metrics = Http.get(url + "/metrics").body();
-            assertThat(metrics).contains("autoglm_http_rejected_total{route=\"/v1/embeddings\"} " + statuses.get(429) + ".0")
+            assertThat(metrics).contains("autoglm_http_rejected_total{reason=\"in_flight\",route=\"/v1/embeddings\"} " + statuses.get(429) + ".0")
                     .contains("autoglm_http_in_flight 0.0")
                     .doesNotContain("status=\"5");
         }
     }
 
     @Test
-    void theLimitIsValidatedAndDefaultsToTheLargerQueue() {
-        assertThat(ServerConfig.defaults().maxInFlight()).isEqualTo(BatchingConfig.DEFAULT.queueCapacity());
-        assertThat(ServerConfig.defaultMaxInFlight(new BatchingConfig(8, 1, 100), new BatchingConfig(8, 1, 300))).isEqualTo(300);
+    void theLimitIsValidatedAndDefaultsToHalfTheLargerQueue() {
+        assertThat(ServerConfig.defaults().maxInFlight()).isEqualTo(BatchingConfig.DEFAULT.queueCapacity() / 2);
+        assertThat(ServerConfig.defaultMaxInFlight(new BatchingConfig(8, 1, 100), new BatchingConfig(8, 1, 300))).isEqualTo(150);
         assertThat(ServerConfig.defaultMaxInFlight(new BatchingConfig(8, 1, 100_000), BatchingConfig.DEFAULT))
                 .isEqualTo(ServerConfig.MAX_IN_FLIGHT);
         assertThatThrownBy(() -> ServerConfig.defaults().withMaxInFlight(0))
@@ -143,5 +143,23 @@ class AdmissionTest {
         ServerConfig c = ServerConfig.defaults().withMaxInFlight(10);
         assertThat(c.httpThreads()).isGreaterThan(c.maxInFlight());
         assertThat(c.maxConnections()).isGreaterThan(c.httpThreads());
+    }
+
+    @Test
+    void aModelThatIsBehindRefusesNewRequestsOnArrivalAndCountsThemApart() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        java.util.concurrent.atomic.AtomicReference<String> behind = new java.util.concurrent.atomic.AtomicReference<>();
+        Admission admission = new Admission(4, behind::get, registry);
+        admission.enter("/v1/embeddings");
+        behind.set("the image_embedding model is behind (its oldest queued item has waited 1500 ms, limit 1000 ms)");
+        assertThatThrownBy(() -> admission.enter("/v1/embeddings")).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(429);
+            assertThat(e.getMessage()).contains("image_embedding model is behind").contains("retry shortly");
+        });
+        assertThat(admission.inFlight()).as("a refused request holds no slot").isEqualTo(1);
+        assertThat(registry.get("autoglm.http.rejected").tag("reason", "backlog").counter().count()).isEqualTo(1.0);
+        behind.set(null);
+        admission.enter("/v1/embeddings");
+        assertThat(admission.inFlight()).isEqualTo(2);
     }
 }

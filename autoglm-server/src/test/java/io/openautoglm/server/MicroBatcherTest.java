@@ -71,6 +71,32 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aQueueWhoseOldestItemWaitedTooLongRefusesUntilTheModelCatchesUp() throws Exception {
+        GatedModel model = new GatedModel();
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(1, 0, 100, 20), model::apply,
+                new SimpleMeterRegistry())) {
+            b.submit(0);
+            assertThat(model.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> waiting = b.submit(1); // queued behind the held call
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (b.oldestWaitMillis() <= 20 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertThat(b.behind()).contains("the t model is behind").contains("limit 20 ms");
+            assertThatThrownBy(() -> b.submit(2)).isInstanceOfSatisfying(ApiException.class, e -> {
+                assertThat(e.status()).isEqualTo(429);
+                assertThat(e.getMessage()).contains("behind");
+            });
+            assertThat(b.queueDepth()).isEqualTo(1);
+            model.release.countDown();
+            assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(b.oldestWaitMillis()).isZero();
+            assertThat(b.behind()).isNull();
+            assertThat(b.submit(3).get(5, TimeUnit.SECONDS)).isEqualTo(30);
+        }
+    }
+
+    @Test
     void itemsWhoseCallerGaveUpCostNoModelTime() throws Exception {
         GatedModel model = new GatedModel();
         try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(8, 0, 100), model::apply,

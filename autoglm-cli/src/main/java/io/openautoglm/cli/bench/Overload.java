@@ -45,6 +45,7 @@ final class Overload {
         var limits = JSON.readTree(info).path("limits");
         int queue = JSON.readTree(info).path("batching").path("image").path("queue_capacity").asInt();
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        String metricsBefore = server.get("/metrics");
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         Thread sampler = new Thread(() -> {
@@ -117,6 +118,11 @@ final class Overload {
         long sent = n;
         boolean drained = outstanding.tryAcquire(OUTSTANDING, 120, TimeUnit.SECONDS); // all answered
         sampler.join(2_000);
+        String metricsAfter = server.get("/metrics");
+        ServerSide refusedOnServer = ServerSide.of(metricsBefore, metricsAfter, "429");
+        ServerSide admittedOnServer = ServerSide.of(metricsBefore, metricsAfter, "200");
+        double backlogRefusals = delta(metricsBefore, metricsAfter, "autoglm_http_rejected_total", "reason=\"backlog\"");
+        double inFlightRefusals = delta(metricsBefore, metricsAfter, "autoglm_http_rejected_total", "reason=\"in_flight\"");
         long[] ok = admitted.stream().mapToLong(Long::longValue).sorted().toArray();
         long[] no = refused.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<Integer, Long> statuses = new TreeMap<>();
@@ -145,6 +151,11 @@ final class Overload {
                 LoadTest.pct(ok, 0.5), LoadTest.pct(ok, 0.99), ok.length == 0 ? Double.NaN : ok[ok.length - 1] / 1e6);
         System.out.printf(Locale.ROOT, "  refused (429): %.1f req/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", no.length / seconds,
                 LoadTest.pct(no, 0.5), LoadTest.pct(no, 0.99), no.length == 0 ? Double.NaN : no[no.length - 1] / 1e6);
+        System.out.printf(Locale.ROOT, "  refusals by reason (server counters): %.0f backlog (model queue waited over --max-queue-ms %d),"
+                + " %.0f in_flight; the rest of the 429s came from a full model queue%n", backlogRefusals,
+                JSON.readTree(info).path("batching").path("image").path("max_queue_ms").asInt(), inFlightRefusals);
+        System.out.printf(Locale.ROOT, "  server-side time (its request timer, from dispatch to answer): 429s %s; 200s %s%n",
+                refusedOnServer, admittedOnServer);
         System.out.printf(Locale.ROOT, "  server process resident memory (VmRSS): %.0f MiB at 2 s, max %.0f MiB after 2 s, %.0f MiB at the end%n",
                 rssWarm, rssMax, rssLast);
         System.out.printf(Locale.ROOT, "  server gauges, most seen (every 0.5 s): %.0f requests in flight, %.0f HTTP jobs queued, %.0f connections open%n",
@@ -165,7 +176,53 @@ final class Overload {
         out.put("refused_p50_ms", LoadTest.pct(no, 0.5));
         out.put("refused_p99_ms", LoadTest.pct(no, 0.99));
         out.put("only_429_errors", only429);
+        out.put("refused_backlog", backlogRefusals);
+        out.put("refused_in_flight", inFlightRefusals);
+        out.put("server_429_within_1ms", refusedOnServer.within(0.001));
+        out.put("server_429_within_5ms", refusedOnServer.within(0.005));
+        out.put("server_200_within_1s", admittedOnServer.within(1.0));
+        out.put("server_200_within_2500ms", admittedOnServer.within(2.5));
         out.set("server_samples", JSON.valueToTree(s));
         return out;
+    }
+
+    private static double delta(String before, String after, String metric, String labels) {
+        double b = ServeProcess.sample(before, metric, labels);
+        double a = ServeProcess.sample(after, metric, labels);
+        return (Double.isNaN(a) ? 0 : a) - (Double.isNaN(b) ? 0 : b);
+    }
+
+    /**
+     * The server's own view of the picture route's answers with one status during the overload:
+     * its latency histogram (dispatch to answer written), which leaves out the time a request spent
+     * in the client and the kernel, the part a 2-core loopback test inflates most.
+     */
+    record ServerSide(String status, double count, String before, String after) {
+        static ServerSide of(String before, String after, String status) {
+            return new ServerSide(status, delta(before, after, "autoglm_http_requests_seconds_count", label(status)), before, after);
+        }
+
+        private static String label(String status) {
+            return "route=\"/v1/embeddings\",status=\"" + status + "\"";
+        }
+
+        /** The fraction answered within {@code seconds} (a bucket bound of the server's histogram). */
+        double within(double seconds) {
+            if (count == 0) {
+                return Double.NaN;
+            }
+            // Micrometer writes bucket bounds as Double.toString does: le="0.001", le="1.0", le="2.5".
+            String le = label(status) + ",le=\"" + seconds + "\"";
+            return delta(before, after, "autoglm_http_requests_seconds_bucket", le) / count;
+        }
+
+        @Override
+        public String toString() {
+            if (count == 0) {
+                return "none";
+            }
+            return String.format(Locale.ROOT, "%.0f answered, %.1f%% within 1 ms, %.1f%% within 5 ms, %.1f%% within 1 s, %.1f%% within 2.5 s",
+                    count, 100 * within(0.001), 100 * within(0.005), 100 * within(1.0), 100 * within(2.5));
+        }
     }
 }
