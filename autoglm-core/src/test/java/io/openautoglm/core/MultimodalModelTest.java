@@ -39,6 +39,30 @@ class MultimodalModelTest {
     }
 
     @Test
+    void textsAreEmbeddedFromTheColumnsUpToTheLastEndTokenWithTheFullContextsAnswer() {
+        List<String> texts = List.of("a photo of a cat", "a", "a very long description of a red square and a blue circle");
+        int t = model.tokenizer().contextLength();
+        long[] ids = model.tokenizer().encodeBatch(texts);
+        long eos = model.tokenizer().tokenId("<|endoftext|>");
+        int used = MultimodalModel.pooledLength(ids, texts.size(), t, eos);
+        assertThat(used).isLessThan(t).isGreaterThan(3);
+        float[][] full = model.embedTokenIds(ids, texts.size(), t, true);
+        assertThat(maxAbsDiff(model.embedTexts(texts), full)).isLessThan(1e-5);
+    }
+
+    @Test
+    void thePooledLengthFollowsTheFirstEndTokenElseTheLargestId() {
+        long eos = 9;
+        long[] ids = {
+            1, 5, 9, 0, 0, 0, // end token at 2
+            1, 2, 3, 9, 9, 0, // first end token at 3
+        };
+        assertThat(MultimodalModel.pooledLength(ids, 2, 6, eos)).isEqualTo(4);
+        long[] noEnd = {1, 7, 2, 0, 0, 0}; // pools at the largest id, column 1
+        assertThat(MultimodalModel.pooledLength(noEnd, 1, 6, eos)).isEqualTo(2);
+    }
+
+    @Test
     void concurrentCallsFromManyThreadsGiveTheSequentialAnswers() throws Exception {
         List<String> texts = ParityFixture.texts();
         List<Path> images = ParityFixture.imageFiles();
