@@ -72,7 +72,7 @@ public final class AutoglmServer implements AutoCloseable {
                 "/readyz", "/metrics", "/"));
         paths.addAll(NOT_YET.keySet());
         this.metrics = new ServerMetrics(paths);
-        this.service = new EmbeddingService(model, config, metrics.registry());
+        this.service = new EmbeddingService(model, config, metrics.registry(), inFlight::get);
         this.admission = new Admission(config.maxInFlight(), service::behind, metrics.registry());
         // Fixed size; the job queue (connections waiting for a thread) is bounded by the connection limit.
         this.threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()), 60_000,

@@ -15,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -41,14 +42,19 @@ public final class EmbeddingService implements AutoCloseable {
     private final int maxDecodeWaitMillis;
 
     public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry) {
+        this(model, config, registry, () -> Integer.MAX_VALUE);
+    }
+
+    /** @param requestsInFlight the server's API requests in flight (see {@link MicroBatcher}) */
+    public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry, IntSupplier requestsInFlight) {
         this.model = model;
         this.modelId = identity(model);
         this.imageLoader = new ImageLoader(config.maxImagePixels());
         this.cache = new EmbeddingCache(config.cacheEntries(), registry);
         this.textBatcher = new MicroBatcher<>("text_embedding", config.textBatching(),
-                texts -> Arrays.asList(model.embedTexts(texts, oneCall(texts.size()))), registry);
+                texts -> Arrays.asList(model.embedTexts(texts, oneCall(texts.size()))), requestsInFlight, registry);
         this.imageBatcher = new MicroBatcher<>("image_embedding", config.imageBatching(),
-                images -> Arrays.asList(model.embedImages(images, oneCall(images.size()))), registry);
+                images -> Arrays.asList(model.embedImages(images, oneCall(images.size()))), requestsInFlight, registry);
         this.logitScale = model.logitScale();
         this.maxDecodeWaitMillis = config.imageBatching().maxQueueMillis();
         Gauge.builder("autoglm.decode.oldest.wait", decodeLine, l -> l.oldestWaitMillis() / 1000.0)

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * One model function behind one bounded queue and one worker thread: concurrent callers'
@@ -30,6 +31,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final String name;
     private final BatchingConfig config;
     private final Function<List<I>, List<O>> model;
+    private final IntSupplier requestsInFlight;
     private final BlockingQueue<Pending<I, O>> queue;
     private final Thread worker;
     private final DistributionSummary batchSizes;
@@ -41,9 +43,21 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
      * @param model a batch of inputs to their outputs, same order and size; called on one thread
      */
     public MicroBatcher(String name, BatchingConfig config, Function<List<I>, List<O>> model, MeterRegistry registry) {
+        this(name, config, model, () -> Integer.MAX_VALUE, registry);
+    }
+
+    /**
+     * @param requestsInFlight how many requests the server holds now; a batch waits for more
+     *                         items only while more requests are in flight than it has items, so
+     *                         a lone request (concurrency 1) runs at once instead of paying the
+     *                         {@code maxWaitMillis} window for company that cannot come
+     */
+    public MicroBatcher(String name, BatchingConfig config, Function<List<I>, List<O>> model, IntSupplier requestsInFlight,
+            MeterRegistry registry) {
         this.name = name;
         this.config = config;
         this.model = model;
+        this.requestsInFlight = requestsInFlight;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         this.batchSizes = DistributionSummary.builder("autoglm.batch.size")
                 .description("items per model call").tag("function", name)
@@ -124,8 +138,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                         continue;
                     }
                     long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
+                    if (left <= 0 || requestsInFlight.getAsInt() <= batch.size()) {
+                        break; // the window is over, or nobody else is in flight to fill it
                     }
                     Pending<I, O> next = queue.poll(left, TimeUnit.NANOSECONDS);
                     if (next == null) {

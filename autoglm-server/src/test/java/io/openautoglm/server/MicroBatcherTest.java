@@ -53,6 +53,16 @@ class MicroBatcherTest {
     }
 
     @Test
+    void aLoneRequestDoesNotWaitOutTheWindow() throws Exception {
+        // A 10 s window: if the batcher waited for company that cannot come, the answer would
+        // miss the 5 s bound below.
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(8, 10_000, 100),
+                batch -> batch.stream().map(x -> x + 1).toList(), () -> 1, new SimpleMeterRegistry())) {
+            assertThat(b.submit(41).get(5, TimeUnit.SECONDS)).isEqualTo(42);
+        }
+    }
+
+    @Test
     void aFullQueueRefusesAtOnceWith429() throws Exception {
         GatedModel model = new GatedModel();
         try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(1, 0, 2), model::apply,

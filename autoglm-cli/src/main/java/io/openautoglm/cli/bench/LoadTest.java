@@ -11,12 +11,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -222,8 +218,7 @@ public final class LoadTest {
 
     private static Run closedLoop(ServeProcess server, String model, Kind kind, List<String> images,
             int concurrency, double seconds) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create(server.url() + kind.path);
+        URI uri = URI.create(server.url());
         AtomicLong counter = new AtomicLong();
         ExecutorService users = Executors.newFixedThreadPool(concurrency);
         String before = server.get("/metrics");
@@ -233,23 +228,23 @@ public final class LoadTest {
         Map<Integer, AtomicLong> errors = new ConcurrentHashMap<>();
         for (int u = 0; u < concurrency; u++) {
             users.submit(() -> {
-                while (System.nanoTime() < end) {
-                    long t0 = System.nanoTime();
-                    int status;
-                    try {
-                        status = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                                .POST(HttpRequest.BodyPublishers.ofString(body(model, kind, images, counter.incrementAndGet())))
-                                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                    } catch (IOException | InterruptedException e) {
-                        status = -1;
-                    }
-                    long t1 = System.nanoTime();
-                    // Answers that arrive inside the timed window count (closed-loop throughput).
-                    if (t1 >= warmupEnd && t1 <= end) {
-                        if (status == 200) {
-                            latencies.add(t1 - t0);
-                        } else {
-                            errors.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                try (KeepAliveClient client = new KeepAliveClient(uri, 60_000)) {
+                    while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
+                        int status;
+                        try {
+                            status = client.post(kind.path, body(model, kind, images, counter.incrementAndGet()));
+                        } catch (IOException e) {
+                            status = -1;
+                        }
+                        long t1 = System.nanoTime();
+                        // Answers that arrive inside the timed window count (closed-loop throughput).
+                        if (t1 >= warmupEnd && t1 <= end) {
+                            if (status == 200) {
+                                latencies.add(t1 - t0);
+                            } else {
+                                errors.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                            }
                         }
                     }
                 }
