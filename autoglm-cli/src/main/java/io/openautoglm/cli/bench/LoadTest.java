@@ -127,7 +127,7 @@ public final class LoadTest {
             report.put("seconds_per_point", seconds);
             report.put("rounds", rounds);
             System.out.printf(Locale.ROOT, "model %s; servers: `autoglm serve` child processes (pid %d batching on: 32 items,"
-                    + " 2 ms; pid %d off), cache off; client: this JVM, java.net.http%n", model, on.pid(), off.pid());
+                    + " 2 ms; pid %d off), cache off; client: this JVM, one keep-alive HTTP/1.1 socket per closed-loop user (overload: java.net.http, async)%n", model, on.pid(), off.pid());
             System.out.printf(Locale.ROOT, "%.0f s per point in %d rounds alternating on/off, 0.5 s warm-up each%n", seconds, rounds);
             System.out.printf(Locale.ROOT, "%-8s %-6s %5s | %9s %9s %9s %10s | %s%n", "batching", "input", "conc", "req/s",
                     "p50 ms", "p99 ms", "items/call", "errors");
@@ -170,7 +170,7 @@ public final class LoadTest {
         double peak = points.stream().filter(p -> p.mode().equals("on") && p.input().equals("image"))
                 .mapToDouble(Point::throughput).max().orElseThrow();
         // The overload server is a default `autoglm serve` (queue 256, 256 in flight, 1 s queue-time limit), cache off.
-        try (ServeProcess server = ServeProcess.start("overload", common, START_SECONDS, System.out)) {
+        try (ServeProcess server = ServeProcess.start("overload", SERVER_JVM, common, START_SECONDS, System.out)) {
             // A fresh JVM: 2 s of closed-loop pictures first (JIT, libtorch's first batches), not reported.
             closedLoop(server, model, Kind.IMAGE, images, 16, OVERLOAD_WARMUP_SECONDS);
             report.set("overload", Overload.run(server, model, images, peak, overloadRate, overloadSeconds));
@@ -180,6 +180,14 @@ public final class LoadTest {
         }
         System.exit(0); // pooled client connections and their threads must not keep the JVM alive
     }
+
+    /**
+     * The overload server's JVM, sized as a production server is: a fixed heap, touched at start,
+     * so that its resident memory shows what the server holds rather than the JVM growing its heap
+     * toward a quarter of the machine's memory (the default maximum) when allocation picks up.
+     * 1 GiB covers 128 requests in flight with their bodies, pictures and answers.
+     */
+    static final List<String> SERVER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch");
 
     private static List<String> with(List<String> common, String... more) {
         List<String> out = new ArrayList<>(common);

@@ -35,7 +35,10 @@ final class Overload {
     private Overload() {}
 
     /** A sample of the server: (seconds since start, resident MiB, in flight, HTTP jobs queued, open connections). */
-    record Sample(double seconds, double rssMiB, double inFlight, double jobsQueued, double connections) {}
+    private static final double MIB = 1024.0 * 1024.0;
+
+    record Sample(double seconds, double rssMiB, double heapCommittedMiB, double heapUsedMiB, double inFlight, double jobsQueued,
+            double connections) {}
 
     /** @param forcedRate requests per second to offer; 0: twice {@code peak} */
     static ObjectNode run(ServeProcess server, String model, List<String> images, double peak, double forcedRate, double seconds)
@@ -46,6 +49,7 @@ final class Overload {
         int queue = JSON.readTree(info).path("batching").path("image").path("queue_capacity").asInt();
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         String metricsBefore = server.get("/metrics");
+        double maxHeapMiB = ServeProcess.sample(metricsBefore, "jvm_memory_max_bytes", "area=\"heap\"") / MIB;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         Thread sampler = new Thread(() -> {
@@ -54,15 +58,19 @@ final class Overload {
                 double inFlight = Double.NaN;
                 double jobs = Double.NaN;
                 double connections = Double.NaN;
+                double heapCommitted = Double.NaN;
+                double heapUsed = Double.NaN;
                 try {
                     String m = server.get("/metrics", Duration.ofSeconds(2));
                     inFlight = ServeProcess.sample(m, "autoglm_http_in_flight", null);
                     jobs = ServeProcess.sample(m, "autoglm_http_jobs_queued", null);
                     connections = ServeProcess.sample(m, "autoglm_http_connections", "state=\"open\"");
+                    heapCommitted = ServeProcess.sample(m, "jvm_memory_committed_bytes", "area=\"heap\"") / MIB;
+                    heapUsed = ServeProcess.sample(m, "jvm_memory_used_bytes", "area=\"heap\"") / MIB;
                 } catch (Exception e) {
                     // a missed scrape is a missing sample, not a failed test
                 }
-                samples.add(new Sample((System.nanoTime() - start) / 1e9, rss, inFlight, jobs, connections));
+                samples.add(new Sample((System.nanoTime() - start) / 1e9, rss, heapCommitted, heapUsed, inFlight, jobs, connections));
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException e) {
@@ -135,6 +143,9 @@ final class Overload {
         double rssWarm = warm.isEmpty() ? Double.NaN : warm.get(0).rssMiB();
         double rssMax = warm.stream().mapToDouble(Sample::rssMiB).max().orElse(Double.NaN);
         double rssLast = s.isEmpty() ? Double.NaN : s.get(s.size() - 1).rssMiB();
+        double heapWarm = warm.isEmpty() ? Double.NaN : warm.get(0).heapCommittedMiB();
+        double heapMax = warm.stream().mapToDouble(Sample::heapCommittedMiB).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        double heapUsedMax = warm.stream().mapToDouble(Sample::heapUsedMiB).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
         double inFlightMax = s.stream().mapToDouble(Sample::inFlight).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
         double jobsMax = s.stream().mapToDouble(Sample::jobsQueued).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
         double connMax = s.stream().mapToDouble(Sample::connections).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
@@ -158,6 +169,15 @@ final class Overload {
                 refusedOnServer, admittedOnServer);
         System.out.printf(Locale.ROOT, "  server process resident memory (VmRSS): %.0f MiB at 2 s, max %.0f MiB after 2 s, %.0f MiB at the end%n",
                 rssWarm, rssMax, rssLast);
+        StringBuilder trajectory = new StringBuilder();
+        for (double at = 0; at <= seconds + 0.01; at += 2) {
+            double t = at;
+            s.stream().filter(x -> x.seconds() >= t).findFirst().ifPresent(x -> trajectory.append(String.format(Locale.ROOT,
+                    " %.0fs:%.0f/%.0f", x.seconds(), x.rssMiB(), x.heapCommittedMiB())));
+        }
+        System.out.println("  resident / heap committed MiB over the phase:" + trajectory);
+        System.out.printf(Locale.ROOT, "  of which Java heap (committed): %.0f MiB at 2 s, max %.0f MiB after 2 s (heap in use at most %.0f MiB)"
+                + " of a %.0f MiB maximum%n", heapWarm, heapMax, heapUsedMax, maxHeapMiB);
         System.out.printf(Locale.ROOT, "  server gauges, most seen (every 0.5 s): %.0f requests in flight, %.0f HTTP jobs queued, %.0f connections open%n",
                 inFlightMax, jobsMax, connMax);
         System.out.println("  errors other than 429: " + (only429 ? "none" : statuses));

@@ -49,12 +49,19 @@ final class ServeProcess implements AutoCloseable {
      */
     static ServeProcess start(String name, List<String> serveArgs, int startSeconds, PrintStream echo)
             throws IOException, InterruptedException {
+        return start(name, List.of(), serveArgs, startSeconds, echo);
+    }
+
+    /** The same with JVM options of its own (after AUTOGLM_JAVA_OPTS, so they win). */
+    static ServeProcess start(String name, List<String> jvmOptions, List<String> serveArgs, int startSeconds, PrintStream echo)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv("AUTOGLM_JAVA_OPTS"); // as the `autoglm` launcher passes them
         if (opts != null && !opts.isBlank()) {
             command.addAll(List.of(opts.trim().split("\\s+")));
         }
+        command.addAll(jvmOptions);
         command.addAll(List.of("-Dai.djl.offline=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), "io.openautoglm.cli.AutoglmCli", "serve", "--port", "0"));
         command.addAll(serveArgs);
