@@ -16,6 +16,7 @@ import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.AtomicFiles;
 import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.CheckpointLayout;
+import io.openautoglm.core.model.clip.TokenColumns;
 import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.core.model.clip.ClipModel;
@@ -227,47 +228,11 @@ public final class MultimodalModel implements AutoCloseable {
         for (int start = 0; start < texts.size(); start += options.batchSize()) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + options.batchSize()));
             long[] ids = tokenizer.encodeBatch(batch); // (B, T) padded to the context length
-            int used = pooledLength(ids, batch.size(), t, network.config().text().eosId());
-            float[][] part = embedTokenIds(firstColumns(ids, batch.size(), t, used), batch.size(), used, options.normalize());
+            // Only the columns up to the last end token: the same embeddings for a fraction of the compute.
+            int used = TokenColumns.usedLength(ids, batch.size(), t, network.config().text().eosId());
+            float[][] part = embedTokenIds(TokenColumns.firstColumns(ids, batch.size(), t, used), batch.size(), used,
+                    options.normalize());
             System.arraycopy(part, 0, out, start, part.length);
-        }
-        return out;
-    }
-
-    /**
-     * How many leading columns of (B, T) ids the pooled text embedding depends on: up to the
-     * latest row's pooling position (its first end-of-text token, or its largest id where there is
-     * none, as {@link io.openautoglm.core.model.clip.TextTransformer} pools). The text tower is
-     * causal, so the columns after it never reach a pooled state: dropping them gives the same
-     * embeddings for a fraction of the compute (short queries use a third of a 32-token context).
-     */
-    static int pooledLength(long[] ids, int rows, int length, long eosId) {
-        int used = 1;
-        for (int r = 0; r < rows; r++) {
-            int pool = -1;
-            int argmax = 0;
-            for (int c = 0; c < length; c++) {
-                long id = ids[r * length + c];
-                if (id == eosId) {
-                    pool = c;
-                    break;
-                }
-                if (id > ids[r * length + argmax]) {
-                    argmax = c;
-                }
-            }
-            used = Math.max(used, (pool >= 0 ? pool : argmax) + 1);
-        }
-        return used;
-    }
-
-    private static long[] firstColumns(long[] ids, int rows, int length, int used) { // (B, T) -> (B, used)
-        if (used == length) {
-            return ids;
-        }
-        long[] out = new long[rows * used];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(ids, r * length, out, r * used, used);
         }
         return out;
     }

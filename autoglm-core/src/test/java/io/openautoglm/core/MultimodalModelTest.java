@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.CheckpointLayout;
+import io.openautoglm.core.model.clip.TokenColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,22 +45,23 @@ class MultimodalModelTest {
         int t = model.tokenizer().contextLength();
         long[] ids = model.tokenizer().encodeBatch(texts);
         long eos = model.tokenizer().tokenId("<|endoftext|>");
-        int used = MultimodalModel.pooledLength(ids, texts.size(), t, eos);
+        int used = TokenColumns.usedLength(ids, texts.size(), t, eos);
         assertThat(used).isLessThan(t).isGreaterThan(3);
         float[][] full = model.embedTokenIds(ids, texts.size(), t, true);
         assertThat(maxAbsDiff(model.embedTexts(texts), full)).isLessThan(1e-5);
     }
 
     @Test
-    void thePooledLengthFollowsTheFirstEndTokenElseTheLargestId() {
+    void theUsedLengthEndsAtTheLongestRowsFirstEndToken() {
         long eos = 9;
         long[] ids = {
             1, 5, 9, 0, 0, 0, // end token at 2
             1, 2, 3, 9, 9, 0, // first end token at 3
         };
-        assertThat(MultimodalModel.pooledLength(ids, 2, 6, eos)).isEqualTo(4);
-        long[] noEnd = {1, 7, 2, 0, 0, 0}; // pools at the largest id, column 1
-        assertThat(MultimodalModel.pooledLength(noEnd, 1, 6, eos)).isEqualTo(2);
+        assertThat(TokenColumns.usedLength(ids, 2, 6, eos)).isEqualTo(4);
+        assertThat(TokenColumns.firstColumns(ids, 2, 6, 4)).containsExactly(1, 5, 9, 0, 1, 2, 3, 9);
+        long[] noEnd = {1, 7, 2, 0, 0, 0}; // a row without an end token keeps every column
+        assertThat(TokenColumns.usedLength(noEnd, 1, 6, eos)).isEqualTo(6);
     }
 
     @Test

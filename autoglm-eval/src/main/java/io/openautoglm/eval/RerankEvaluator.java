@@ -3,6 +3,7 @@ package io.openautoglm.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.TopK;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
@@ -88,11 +89,18 @@ public final class RerankEvaluator {
         int n = Math.min(top, images.size());
         float[][] reranked = new float[queries.size()][];
         int[][] truth = new int[queries.size()][];
-        Map<Integer, RgbImage> decoded = new LinkedHashMap<>();
+        // Queries share many candidates; keep the recently decoded pictures, a bounded number of them.
+        int cacheSize = Math.max(4 * n, 256);
+        Map<Integer, RgbImage> decoded = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, RgbImage> eldest) {
+                return size() > cacheSize;
+            }
+        };
         Progress p = Progress.start(progress, "re-ranking the top " + n, queries.size());
         for (int q = 0; q < queries.size(); q++) {
             truth[q] = new int[] {relevant.get(q)};
-            int[] best = topIndices(cosine[q], n);
+            int[] best = TopK.indices(cosine[q], n);
             List<RgbImage> candidates = new ArrayList<>();
             for (int i : best) {
                 candidates.add(decoded.computeIfAbsent(i, j -> retriever.imageLoader().load(images.get(j).image())));
@@ -108,19 +116,5 @@ public final class RerankEvaluator {
         p.finish();
         return new Result(RetrievalMetrics.evaluate(cosine, truth), RetrievalMetrics.evaluate(reranked, truth), n, queries.size(),
                 images.size());
-    }
-
-    /** Indices of the {@code n} largest scores, best first. */
-    static int[] topIndices(float[] scores, int n) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = order[i];
-        }
-        return out;
     }
 }

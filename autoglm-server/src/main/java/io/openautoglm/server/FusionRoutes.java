@@ -52,22 +52,7 @@ public final class FusionRoutes {
         }
 
         int integer(String field, int fallback, int min, int max) {
-            if (json != null) {
-                return json.optionalInt(field, fallback, min, max);
-            }
-            String v = ctx.formParam(field);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                int n = Integer.parseInt(v.trim());
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the error
-            }
-            throw ApiException.badRequest("invalid_field", "field '" + field + "' must be an integer in " + min + ".." + max);
+            return json != null ? json.optionalInt(field, fallback, min, max) : Multipart.formInt(ctx, field, fallback, min, max);
         }
     }
 

@@ -65,18 +65,7 @@ final class Multipart {
                 throw ApiException.badRequest("too_many_inputs", labels.size() + " labels; at most " + maxInputs);
             }
             List<String> templates = ctx.formParams("template");
-            int topK = labels.size();
-            String k = ctx.formParam("top_k");
-            if (k != null) {
-                try {
-                    topK = Integer.parseInt(k.trim());
-                } catch (NumberFormatException e) {
-                    topK = 0;
-                }
-                if (topK < 1 || topK > maxInputs) {
-                    throw ApiException.badRequest("invalid_field", "form field 'top_k' must be an integer in 1.." + maxInputs);
-                }
-            }
+            int topK = formInt(ctx, "top_k", labels.size(), 1, maxInputs);
             return new ClassifyRoute.Query(image, labels,
                     templates.isEmpty() ? List.of(ClassifyRoute.DEFAULT_TEMPLATE) : templates, topK);
         } catch (ApiException e) {
@@ -86,5 +75,22 @@ final class Multipart {
             throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    /** An integer form field in {@code min..max}; {@code fallback} when it is absent. */
+    static int formInt(Context ctx, String field, int fallback, int min, int max) {
+        String v = ctx.formParam(field);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error
+        }
+        throw ApiException.badRequest("invalid_field", "form field '" + field + "' must be an integer in " + min + ".." + max);
     }
 }

@@ -131,29 +131,4 @@ public final class FusionObjectives {
         NDArray logProbs = logits.logSoftmax(-1).reshape(-1).get(index); // (K)
         return logProbs.mean().neg(); // ()
     }
-
-    /** The longest row's length up to and including its end token: the columns a batch really uses. (B, T) -> L <= T */
-    public static int usedLength(long[] ids, int rows, int t, long eosId) {
-        int longest = 1;
-        for (int i = 0; i < rows; i++) {
-            int end = t;
-            for (int p = 0; p < t; p++) {
-                if (ids[i * t + p] == eosId) {
-                    end = p + 1;
-                    break;
-                }
-            }
-            longest = Math.max(longest, end);
-        }
-        return longest;
-    }
-
-    /** The first {@code l} columns of a row-major (B, T) matrix. */
-    public static long[] firstColumns(long[] ids, int rows, int t, int l) {
-        long[] out = new long[rows * l];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(ids, i * t, out, i * l, l);
-        }
-        return out;
-    }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.openautoglm.core.model.clip.ClipModel;
+import io.openautoglm.core.model.clip.TokenColumns;
 import io.openautoglm.core.nn.ParamBlock;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.Batch;
@@ -39,29 +40,31 @@ final class MultiTaskLoss {
         NDArray captions = net.projectText(store, captionTokens, ids, true); // (B + N, P)
         Map<String, Double> parts = new LinkedHashMap<>();
         NDArray total = null;
+        NDArray logitFactor = net.logitFactor(store, images, true); // () the learned temperature's scale
         if (weights.contrastive() > 0) {
             NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
             NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
-            NDArray loss = ContrastiveLoss.multiPositive(images, captions, net.logitFactor(store, images, true), imageToText,
+            NDArray loss = ContrastiveLoss.multiPositive(images, captions, logitFactor, imageToText,
                     textToImage); // ()
             total = add(total, loss, weights.contrastive(), parts, "contrastive");
         }
         if (weights.matching() > 0) {
-            NDArray loss = matching(net, store, micros, batch, imageTokens, captionTokens, ids, images, captions, random); // ()
+            NDArray loss = matching(net, store, micros, batch, imageTokens, captionTokens, ids, images, captions,
+                    logitFactor.getFloat(), random); // ()
             total = add(total, loss, weights.matching(), parts, "matching");
         }
         Batch.FusionTargets targets = batch.fusion();
         if (weights.answer() > 0) {
-            int l = FusionObjectives.usedLength(targets.questionIds(), b, t, text.eosId());
-            NDArray questions = micros.create(FusionObjectives.firstColumns(targets.questionIds(), b, t, l), new Shape(b, l)); // (B, L)
+            int l = TokenColumns.usedLength(targets.questionIds(), b, t, text.eosId());
+            NDArray questions = micros.create(TokenColumns.firstColumns(targets.questionIds(), b, t, l), new Shape(b, l)); // (B, L)
             NDArray pairs = net.fuse(store, net.textTokens(store, questions, true), questions, imageTokens, true); // (B, Dt)
             NDArray loss = FusionObjectives.answers(net.answerLogits(store, pairs, true), targets.answerTargets()); // ()
             total = add(total, loss, weights.answer(), parts, "answer");
         }
         if (weights.caption() > 0) {
-            int l = Math.max(2, FusionObjectives.usedLength(targets.captionIds(), b, t, text.eosId()));
-            long[] used = FusionObjectives.firstColumns(targets.captionIds(), b, t, l); // (B, L)
-            NDArray inputs = micros.create(FusionObjectives.firstColumns(used, b, l, l - 1), new Shape(b, l - 1)); // (B, L - 1)
+            int l = Math.max(2, TokenColumns.usedLength(targets.captionIds(), b, t, text.eosId()));
+            long[] used = TokenColumns.firstColumns(targets.captionIds(), b, t, l); // (B, L)
+            NDArray inputs = micros.create(TokenColumns.firstColumns(used, b, l, l - 1), new Shape(b, l - 1)); // (B, L - 1)
             NDArray logits = net.captionLogits(store, inputs, imageTokens, true); // (B, L - 1, V)
             total = add(total, FusionObjectives.captions(logits, used, text.padId()), weights.caption(), parts, "caption");
         }
@@ -73,7 +76,7 @@ final class MultiTaskLoss {
      * caption, each caption with a mined false picture, and each record hard negative with its picture.
      */
     private static NDArray matching(ClipModel net, ParameterStore store, NDManager micros, Batch batch, NDArray imageTokens,
-            NDArray captionTokens, NDArray ids, NDArray images, NDArray captions, SplittableRandom random) {
+            NDArray captionTokens, NDArray ids, NDArray images, NDArray captions, float scale, SplittableRandom random) {
         int b = batch.size();
         int texts = b + batch.negatives();
         float[] similarity = ClipModel.l2Normalize(images).matMul(ClipModel.l2Normalize(captions.get(":" + b)).transpose())
@@ -82,7 +85,6 @@ final class MultiTaskLoss {
         for (int i = 0; i < b; i++) {
             System.arraycopy(batch.imageToText(), i * texts, positives, i * b, b);
         }
-        float scale = net.logitFactor(store, images, true).getFloat();
         int[][] mined = FusionObjectives.mineNegatives(similarity, positives, b, scale, random);
         int[] owners = batch.negativeOwners();
         long[] textIndex = new long[3 * b + owners.length];
@@ -109,7 +111,7 @@ final class MultiTaskLoss {
             imageIndex[p] = owners[n];
         }
         int pairs = p;
-        int l = FusionObjectives.usedLength(batch.tokenIds(), texts, batch.contextLength(), net.config().text().eosId());
+        int l = TokenColumns.usedLength(batch.tokenIds(), texts, batch.contextLength(), net.config().text().eosId());
         NDArray t = micros.create(java.util.Arrays.copyOf(textIndex, pairs)); // (Q)
         NDArray v = micros.create(java.util.Arrays.copyOf(imageIndex, pairs)); // (Q)
         NDArray pairTokens = captionTokens.get(":, :" + l + ", :").get(t); // (Q, L, Dt)

@@ -1,5 +1,6 @@
 package io.openautoglm.core.model.fusion;
 
+import io.openautoglm.core.TopK;
 import io.openautoglm.core.UserInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,13 +109,9 @@ public final class CaptionSearch {
         for (int i = 0; i < live.size(); i++) {
             Hypothesis h = live.get(i);
             // Only each row's n best tokens can be among the n best overall.
-            Integer[] order = new Integer[vocabSize];
-            for (int v = 0; v < vocabSize; v++) {
-                order[v] = v;
-            }
+            int[] order = TopK.indices(logProbs, i * vocabSize, vocabSize, n);
             int row = i;
-            Arrays.sort(order, (a, b) -> Float.compare(logProbs[row * vocabSize + b], logProbs[row * vocabSize + a]));
-            for (int r = 0; r < Math.min(n, vocabSize); r++) {
+            for (int r = 0; r < order.length; r++) {
                 float lp = logProbs[row * vocabSize + order[r]];
                 if (lp == Float.NEGATIVE_INFINITY) {
                     break;
