@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lucene HNSW (float32 and int8) against the exact scan on synthetic unit vectors: build time,
 # disk size, segments, recall@10 against exact search, queries/s on 1 and 2 threads, ratio to the
-# exact scan. Writes RESULTS/vector-index-<data>-<n>.txt for each data set.
+# exact scan. For int8 also "int8+rerank": the top C by quantized score re-scored with the stored
+# float vectors, as `autoglm search --rerank C` does. Writes RESULTS/vector-index-<data>-<n>.txt for each data set.
 #
 #   bench/vector-index.sh [N] [DIM] [BENCHMARK OPTIONS...]      (defaults: 100000 512)
 #

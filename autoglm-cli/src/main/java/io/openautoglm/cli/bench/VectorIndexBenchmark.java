@@ -3,12 +3,15 @@ package io.openautoglm.cli.bench;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.ExactVectorIndex;
 import io.openautoglm.search.Filter;
+import io.openautoglm.search.FullPrecisionScorer;
 import io.openautoglm.search.Hit;
 import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.IndexEntry;
 import io.openautoglm.search.IndexSettings;
 import io.openautoglm.search.LuceneVectorIndex;
 import io.openautoglm.search.ModelIdentity;
+import io.openautoglm.search.SearchQuery;
+import io.openautoglm.search.Searcher;
 import io.openautoglm.search.VectorIndex;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * HNSW (Lucene, float32 and int8) against the exact scan on synthetic unit vectors: build time,
@@ -208,6 +212,26 @@ public final class VectorIndexBenchmark {
                                 label, c, threads, o.k(), recall, rate, rate / truth.exactQps()[threads - 1]);
                         out.flush();
                     }
+                    if (quantization != IndexSettings.Quantization.none) {
+                        // What `search --rerank C` does on a quantized index: the top C by quantized
+                        // score, re-scored with their stored float vectors.
+                        Searcher reranked = new Searcher(hnsw, new FullPrecisionScorer(hnsw), c);
+                        IntFunction<List<Hit>> search = q -> reranked.search(SearchQuery.ofText(null, truth.queries()[q]), o.k(),
+                                Filter.NONE, c);
+                        double rerankRecall = 0;
+                        for (int q = 0; q < truth.queries().length; q++) {
+                            Set<String> got = ids(search.apply(q));
+                            got.retainAll(trueIds.get(q));
+                            rerankRecall += got.size() / (double) (o.k() * truth.queries().length);
+                        }
+                        for (int threads = 1; threads <= 2; threads++) {
+                            double rate = qps(search, truth.queries().length, threads, 2);
+                            out.printf(Locale.ROOT,
+                                    "%-10s candidates=%-4d threads=%d  recall@%d %.3f  %8.1f queries/s  ratio vs exact %.1fx%n",
+                                    label.trim() + "+rerank", c, threads, o.k(), rerankRecall, rate, rate / truth.exactQps()[threads - 1]);
+                            out.flush();
+                        }
+                    }
                 }
             }
         }
@@ -283,13 +307,18 @@ public final class VectorIndexBenchmark {
 
     /** Queries per second of the last of {@code passes} passes over all queries, split across threads. */
     static double qps(VectorIndex index, float[][] qs, int k, int candidates, int threads, int passes) throws Exception {
+        return qps(q -> index.search(qs[q], k, Filter.NONE, Math.max(k, candidates)), qs.length, threads, passes);
+    }
+
+    /** The same for any search of query number q. */
+    static double qps(IntFunction<?> search, int queries, int threads, int passes) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             double rate = 0;
             for (int pass = 0; pass < passes; pass++) {
                 long t0 = System.nanoTime();
-                forEachQuery(pool, threads, qs.length, q -> index.search(qs[q], k, Filter.NONE, Math.max(k, candidates)));
-                rate = qs.length / ((System.nanoTime() - t0) / 1e9);
+                forEachQuery(pool, threads, queries, search::apply);
+                rate = queries / ((System.nanoTime() - t0) / 1e9);
             }
             return rate;
         } finally {
