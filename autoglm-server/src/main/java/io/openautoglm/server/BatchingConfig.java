@@ -37,11 +37,6 @@ public record BatchingConfig(int maxBatchSize, int maxWaitMillis, int queueCapac
         }
     }
 
-    /** The same with another queue-time limit. */
-    public BatchingConfig withMaxQueueMillis(int millis) {
-        return new BatchingConfig(maxBatchSize, maxWaitMillis, queueCapacity, millis);
-    }
-
     public boolean enabled() {
         return maxBatchSize > 1;
     }

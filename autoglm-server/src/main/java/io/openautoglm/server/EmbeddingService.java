@@ -15,9 +15,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
 
 /**
  * The model functions the routes call: text and image embeddings, each through the cache and then
@@ -40,10 +40,6 @@ public final class EmbeddingService implements AutoCloseable {
     // admitted pictures longest, so admission watches it too.
     private final WaitLine decodeLine = new WaitLine();
     private final int maxDecodeWaitMillis;
-
-    public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry) {
-        this(model, config, registry, () -> Integer.MAX_VALUE);
-    }
 
     /** @param requestsInFlight the server's API requests in flight (see {@link MicroBatcher}) */
     public EmbeddingService(MultimodalModel model, ServerConfig config, MeterRegistry registry, IntSupplier requestsInFlight) {
@@ -74,12 +70,9 @@ public final class EmbeddingService implements AutoCloseable {
         if (text != null) {
             return text;
         }
-        long decodeWait = decodeLine.oldestWaitMillis();
-        if (decodeWait > maxDecodeWaitMillis) {
-            return "picture decoding is behind (the oldest request waiting for a decoder has waited " + decodeWait
-                    + " ms, limit " + maxDecodeWaitMillis + " ms)";
-        }
-        return imageBatcher.behind();
+        String decoding = WaitLine.behind("picture decoding", "request waiting for a decoder", decodeLine.oldestWaitMillis(),
+                maxDecodeWaitMillis);
+        return decoding != null ? decoding : imageBatcher.behind();
     }
 
     /** The whole coalesced batch in one model call, normalized. */

@@ -98,7 +98,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     /** How long the oldest item still waiting for the model has waited; 0 when none waits. */
     public long oldestWaitMillis() {
         Pending<I, O> oldest = queue.peek();
-        return oldest == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.enqueuedNanos()));
+        return oldest == null ? 0 : WaitLine.millisSince(oldest.enqueuedNanos());
     }
 
     /**
@@ -106,9 +106,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
      * waiting item has waited longer than {@code maxQueueMillis}.
      */
     public String behind() {
-        long waited = oldestWaitMillis();
-        return waited <= config.maxQueueMillis() ? null : "the " + name + " model is behind (its oldest queued item has waited "
-                + waited + " ms, limit " + config.maxQueueMillis() + " ms)";
+        return WaitLine.behind("the " + name + " model", "queued item", oldestWaitMillis(), config.maxQueueMillis());
     }
 
     public int queueDepth() {

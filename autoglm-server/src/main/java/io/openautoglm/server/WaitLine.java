@@ -28,7 +28,21 @@ final class WaitLine {
     /** How long the oldest waiter has waited; 0 when nobody waits. */
     long oldestWaitMillis() {
         Map.Entry<Long, Long> oldest = waitingSince.firstEntry();
-        return oldest == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.getValue()));
+        return oldest == null ? 0 : millisSince(oldest.getValue());
+    }
+
+    /** Milliseconds since a {@link System#nanoTime()} reading, never negative. */
+    static long millisSince(long nanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos));
+    }
+
+    /**
+     * Null while {@code waitedMillis} is within {@code limitMillis}; otherwise the clause a 429
+     * gives: "STAGE is behind (its oldest WAITER has waited N ms, limit M ms)".
+     */
+    static String behind(String stage, String waiter, long waitedMillis, int limitMillis) {
+        return waitedMillis <= limitMillis ? null : stage + " is behind (its oldest " + waiter + " has waited " + waitedMillis
+                + " ms, limit " + limitMillis + " ms)";
     }
 
     int size() {

@@ -169,7 +169,7 @@ public final class LoadTest {
         report.set("points", JSON.valueToTree(points));
         double peak = points.stream().filter(p -> p.mode().equals("on") && p.input().equals("image"))
                 .mapToDouble(Point::throughput).max().orElseThrow();
-        // The overload server is a default `autoglm serve` (queue 256, 256 in flight, 1 s queue-time limit), cache off.
+        // The overload server is a default `autoglm serve` (queue 256, 128 in flight, 1 s queue-time limit), cache off.
         try (ServeProcess server = ServeProcess.start("overload", SERVER_JVM, common, START_SECONDS, System.out)) {
             // A fresh JVM: 2 s of closed-loop pictures first (JIT, libtorch's first batches), not reported.
             closedLoop(server, model, Kind.IMAGE, images, 16, OVERLOAD_WARMUP_SECONDS);

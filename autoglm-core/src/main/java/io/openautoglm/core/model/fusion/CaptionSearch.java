@@ -110,9 +110,8 @@ public final class CaptionSearch {
             Hypothesis h = live.get(i);
             // Only each row's n best tokens can be among the n best overall.
             int[] order = TopK.indices(logProbs, i * vocabSize, vocabSize, n);
-            int row = i;
             for (int r = 0; r < order.length; r++) {
-                float lp = logProbs[row * vocabSize + order[r]];
+                float lp = logProbs[i * vocabSize + order[r]];
                 if (lp == Float.NEGATIVE_INFINITY) {
                     break;
                 }
