@@ -3,6 +3,7 @@ package io.openautoglm.search;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.checkpoint.SafetensorsReader;
 import io.openautoglm.core.checkpoint.TensorInfo;
+import io.openautoglm.core.io.Sha256;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -15,11 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,11 +43,11 @@ record WeightsFingerprint(String fileSha256, String tensorsSha256) {
         } catch (UserInputException e) {
             tensors = null; // not a safetensors file: the file hash alone
         }
-        MessageDigest fileDigest = sha256();
+        MessageDigest fileDigest = Sha256.newDigest();
         try (DigestInputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16), fileDigest)) {
             String tensorsHash = tensors == null ? null : tensorsHash(in, tensors);
             in.transferTo(OutputStream.nullOutputStream()); // the rest counts for the file hash
-            return new WeightsFingerprint(HexFormat.of().formatHex(fileDigest.digest()), tensorsHash);
+            return new WeightsFingerprint(Sha256.hex(fileDigest), tensorsHash);
         }
     }
 
@@ -61,14 +60,14 @@ record WeightsFingerprint(String fileSha256, String tensorsSha256) {
         Map<String, String> lines = new TreeMap<>();
         for (TensorInfo t : tensors) {
             feed(in, t.begin() - position, null, buffer);
-            MessageDigest data = sha256();
+            MessageDigest data = Sha256.newDigest();
             feed(in, t.byteSize(), data, buffer);
-            lines.put(t.name(), t.dtype().name() + "\0" + Arrays.toString(t.shape()) + "\0" + HexFormat.of().formatHex(data.digest()));
+            lines.put(t.name(), t.dtype().name() + "\0" + Arrays.toString(t.shape()) + "\0" + Sha256.hex(data));
             position = t.end();
         }
-        MessageDigest all = sha256();
+        MessageDigest all = Sha256.newDigest();
         lines.forEach((name, rest) -> all.update((name + "\0" + rest + "\n").getBytes(StandardCharsets.UTF_8)));
-        return HexFormat.of().formatHex(all.digest());
+        return Sha256.hex(all);
     }
 
     /** Reads {@code n} bytes (through the file digest) into {@code digest}, or past them when it is null. */
@@ -82,14 +81,6 @@ record WeightsFingerprint(String fileSha256, String tensorsSha256) {
                 digest.update(buffer, 0, read);
             }
             n -= read;
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 }
