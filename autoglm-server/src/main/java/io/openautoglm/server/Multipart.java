@@ -45,8 +45,7 @@ final class Multipart {
         } catch (ApiException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw unreadable(e);
         }
     }
 
@@ -71,10 +70,14 @@ final class Multipart {
         } catch (ApiException e) {
             throw e;
         } catch (RuntimeException e) {
-            // The container reports a malformed multipart body as IllegalStateException or IOException.
-            throw ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw unreadable(e);
         }
+    }
+
+    /** The container reports a malformed multipart body as IllegalStateException or IOException: a 400. */
+    private static ApiException unreadable(Exception e) {
+        return ApiException.badRequest("invalid_multipart", "the multipart body could not be read: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
 
     /** An integer form field in {@code min..max}; {@code fallback} when it is absent. */
