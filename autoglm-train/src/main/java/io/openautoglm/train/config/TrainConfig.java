@@ -15,14 +15,21 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
         Checks.notNull("model", model);
         Checks.notNull("optim", optim);
         Checks.notNull("run", run);
+        if (loss.tags() > 0 && data.tagsKey() == null) {
+            throw new UserInputException("loss.tags trains the image-tag head on each record's list of tags: set data.tags_key "
+                    + "to the manifest key that holds them (ShapeWorld writes \"tags\")");
+        }
     }
 
     /** Where the examples come from and how they are prepared. */
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
-            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives) {
+            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey) {
         public Data {
+            if (tagsKey != null) {
+                Checks.notBlank("data.tags_key", tagsKey);
+            }
             Checks.range("data.hard_negatives", hardNegatives, 0, 64);
             Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first", "mixed"));
             zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
@@ -56,15 +63,19 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
      * Weights of the training objectives, summed into one loss: the dual encoder's contrastive
      * loss, and the fusion heads' image–text matching, answer classification and caption
      * language-model losses (these need a model with fusion heads: {@code model.fusion_layers > 0}
-     * or an {@code init_from} model that has them).
+     * or an {@code init_from} model that has them). {@code tags} weighs an auxiliary multi-label
+     * loss on the image embedding: which of the training set's tags ({@code data.tags_key}) each
+     * picture has; it gives the image tower a direct signal for attributes that contrastive batches
+     * rarely contrast (shape, when colour already tells most captions apart).
      */
-    public record Loss(double contrastive, double matching, double answer, double caption) {
+    public record Loss(double contrastive, double matching, double answer, double caption, double tags) {
         public Loss {
+            Checks.range("loss.tags", tags, 0.0, 1000.0);
             Checks.range("loss.contrastive", contrastive, 0.0, 1000.0);
             Checks.range("loss.matching", matching, 0.0, 1000.0);
             Checks.range("loss.answer", answer, 0.0, 1000.0);
             Checks.range("loss.caption", caption, 0.0, 1000.0);
-            if (contrastive + matching + answer + caption == 0) {
+            if (contrastive + matching + answer + caption + tags == 0) {
                 throw new UserInputException("loss: every weight is 0, so nothing would train");
             }
         }

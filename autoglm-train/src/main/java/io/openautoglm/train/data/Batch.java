@@ -12,9 +12,10 @@ package io.openautoglm.train.data;
  * @param captions the caption chosen for each example
  * @param negativeOwners (N) the picture each hard negative was made for
  * @param fusion what the fusion heads learn from, or null when they do not train
+ * @param tagTargets (B, K) 1 where picture b has tag k, else 0; null when the image-tag head does not train
  */
 public record Batch(int size, int negatives, int imageSize, int contextLength, float[] pixels, long[] tokenIds,
-        float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion) {
+        float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion, float[] tagTargets) {
 
     /**
      * @param questionIds (B, T) one question per picture (a picture without questions gets an empty one)

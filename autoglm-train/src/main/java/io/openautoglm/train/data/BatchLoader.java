@@ -43,18 +43,18 @@ public final class BatchLoader implements AutoCloseable {
     private final Map<Long, int[]> shuffles = new HashMap<>();
     private static final long NEGATIVES_SALT = 0x2545F4914F6CDD1DL;
     private static final long QUESTIONS_SALT = 0x4F1BBCDCBFA53E0BL;
-    private final FusionTasks fusionTasks; // null: the fusion heads do not train
+    private final HeadTasks heads; // null: only the contrastive loss trains
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
             RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch) {
         this(dataset, processor, tokenizer, imageLoader, crop, batchSize, captionSampling, hardNegatives, seed, threads, prefetch, null);
     }
 
-    /** As above; {@code fusionTasks} (or null) adds what the fusion heads learn from to every batch. */
+    /** As above; {@code heads} (or null) adds what the other heads learn from to every batch. */
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
             RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch,
-            FusionTasks fusionTasks) {
-        this.fusionTasks = fusionTasks;
+            HeadTasks heads) {
+        this.heads = heads;
         this.captionSampling = captionSampling;
         this.hardNegatives = hardNegatives;
         this.dataset = dataset;
@@ -144,17 +144,33 @@ public final class BatchLoader implements AutoCloseable {
         float[] textToImage = ContrastiveLoss.targets(keys);
         float[] imageToText = negatives.isEmpty() ? textToImage : ContrastiveLoss.targets(keys, columnKeys);
         return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions,
-                owners.stream().mapToInt(Integer::intValue).toArray(), fusionTasks == null ? null : fusionTargets(k, examples));
+                owners.stream().mapToInt(Integer::intValue).toArray(), heads != null && heads.fusion() ? fusionTargets(k, examples) : null,
+                heads == null || heads.tags() == null ? null : tagTargets(examples, heads.tags()));
+    }
+
+    /** (B, K): 1 where the picture has the tag, 0 elsewhere (tags outside the vocabulary are ignored). */
+    private static float[] tagTargets(List<TrainingExample> examples, Map<String, Integer> vocabulary) {
+        int k = vocabulary.size();
+        float[] targets = new float[examples.size() * k];
+        for (int b = 0; b < examples.size(); b++) {
+            for (String tag : examples.get(b).tags()) {
+                Integer index = vocabulary.get(tag);
+                if (index != null) {
+                    targets[b * k + index] = 1f;
+                }
+            }
+        }
+        return targets;
     }
 
     /** One question per picture (its own random stream) with soft answer targets, and the record captions. */
     private Batch.FusionTargets fusionTargets(long k, List<TrainingExample> examples) {
         int t = tokenizer.contextLength();
-        Map<String, Integer> vocabulary = fusionTasks.answers();
+        Map<String, Integer> vocabulary = heads.answers();
         int a = vocabulary == null ? 0 : vocabulary.size();
         long[] questionIds = vocabulary == null ? null : new long[batchSize * t];
         float[] answerTargets = vocabulary == null ? null : new float[batchSize * a];
-        long[] captionIds = fusionTasks.captions() ? new long[batchSize * t] : null;
+        long[] captionIds = heads.captions() ? new long[batchSize * t] : null;
         for (int b = 0; b < batchSize; b++) {
             TrainingExample ex = examples.get(b);
             if (captionIds != null) {

@@ -1,5 +1,6 @@
 package io.openautoglm.train.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
@@ -34,12 +35,15 @@ public final class ImageTextDataset {
      */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
             ImageLoader loader, PrintStream report) {
-        return open(manifest, positiveKey, skipBad, withHardNegatives, false, loader, report);
+        return open(manifest, positiveKey, skipBad, withHardNegatives, false, null, loader, report);
     }
 
-    /** As above; {@code withQuestions} also reads each record's questions and answers ({@link QuestionAnswer}). */
+    /**
+     * As above; {@code withQuestions} also reads each record's questions and answers ({@link QuestionAnswer}),
+     * and a non-null {@code tagsKey} each record's tags under that key (a record without the key has none).
+     */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
-            boolean withQuestions, ImageLoader loader, PrintStream report) {
+            boolean withQuestions, String tagsKey, ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
         TrainingExample[] checked = new TrainingExample[records.size()];
@@ -55,9 +59,10 @@ public final class ImageTextDataset {
                     List<String> negatives = withHardNegatives
                             ? HardNegative.of(r).stream().map(HardNegative::caption).toList() : List.of();
                     List<QuestionAnswer> questions = withQuestions ? QuestionAnswer.of(r) : List.of();
+                    List<String> tags = tagsKey == null ? List.of() : tags(r, tagsKey);
                     loader.load(r.image());
                     checked[i] = new TrainingExample(r.lineNumber(), r.image(), r.captions(),
-                            positiveKey == null ? null : r.get(positiveKey), negatives, questions);
+                            positiveKey == null ? null : r.get(positiveKey), negatives, questions, tags);
                 } catch (UserInputException | IllegalArgumentException e) {
                     problems[i] = where + e.getMessage();
                 }
@@ -80,6 +85,27 @@ public final class ImageTextDataset {
             throw new UserInputException("manifest " + manifest.file() + " has no usable records (" + skipped.size() + " skipped)");
         }
         return new ImageTextDataset(manifest, List.copyOf(examples), List.copyOf(skipped));
+    }
+
+    /** A record's tags: a list of strings, or one string; absent or null means none. */
+    static List<String> tags(ManifestRecord r, String key) {
+        JsonNode v = r.fields().get(key);
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (v.isTextual()) {
+            return List.of(v.asText());
+        }
+        boolean allText = v.isArray();
+        for (JsonNode tag : v) {
+            allText &= tag.isTextual();
+        }
+        if (!allText) {
+            throw new IllegalArgumentException("\"" + key + "\" (data.tags_key) must be a list of strings or one string, got " + v);
+        }
+        List<String> tags = new ArrayList<>();
+        v.forEach(tag -> tags.add(tag.asText()));
+        return tags.stream().distinct().toList();
     }
 
     public Manifest manifest() {

@@ -11,14 +11,15 @@ import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.loss.ContrastiveLoss;
 import io.openautoglm.train.loss.FusionObjectives;
+import io.openautoglm.train.loss.TagLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * One micro-batch's training loss: the weighted sum of the objectives the config turns on. The
- * image tower runs once; its tokens serve the contrastive loss (class token), the fusion encoder
- * and the caption decoder.
+ * image tower runs once; its tokens serve the contrastive loss and the image-tag head (class token),
+ * the fusion encoder and the caption decoder.
  */
 final class MultiTaskLoss {
     private MultiTaskLoss() {}
@@ -33,9 +34,12 @@ final class MultiTaskLoss {
         int t = batch.contextLength();
         var text = net.config().text();
         NDArray pixels = micros.create(batch.pixels(), new Shape(b, 3, batch.imageSize(), batch.imageSize())); // (B, 3, S, S)
-        NDArray ids = micros.create(batch.tokenIds(), new Shape(texts, t)); // (B + N, T)
+        // The text tower is causal and pooled at the end-of-text token, so the columns after the
+        // batch's last one change nothing: the captions run on the used columns only.
+        int captionColumns = TokenColumns.usedLength(batch.tokenIds(), texts, t, text.eosId());
+        NDArray ids = micros.create(TokenColumns.firstColumns(batch.tokenIds(), texts, t, captionColumns), new Shape(texts, captionColumns)); // (B + N, L)
         NDArray imageTokens = net.imageTokens(store, pixels, true); // (B, M, Dv)
-        NDArray captionTokens = net.textTokens(store, ids, true); // (B + N, T, Dt)
+        NDArray captionTokens = net.textTokens(store, ids, true); // (B + N, L, Dt)
         NDArray images = net.projectImage(store, imageTokens, true); // (B, P)
         NDArray captions = net.projectText(store, captionTokens, ids, true); // (B + N, P)
         Map<String, Double> parts = new LinkedHashMap<>();
@@ -67,6 +71,10 @@ final class MultiTaskLoss {
             NDArray inputs = micros.create(TokenColumns.firstColumns(used, b, l, l - 1), new Shape(b, l - 1)); // (B, L - 1)
             NDArray logits = net.captionLogits(store, inputs, imageTokens, true); // (B, L - 1, V)
             total = add(total, FusionObjectives.captions(logits, used, text.padId()), weights.caption(), parts, "caption");
+        }
+        if (weights.tags() > 0) {
+            NDArray logits = net.imageTagLogits(store, images, true); // (B, K)
+            total = add(total, TagLoss.binaryCrossEntropy(logits, batch.tagTargets()), weights.tags(), parts, "tags");
         }
         return new Result(total, parts);
     }
@@ -111,11 +119,10 @@ final class MultiTaskLoss {
             imageIndex[p] = owners[n];
         }
         int pairs = p;
-        int l = TokenColumns.usedLength(batch.tokenIds(), texts, batch.contextLength(), net.config().text().eosId());
         NDArray t = micros.create(java.util.Arrays.copyOf(textIndex, pairs)); // (Q)
         NDArray v = micros.create(java.util.Arrays.copyOf(imageIndex, pairs)); // (Q)
-        NDArray pairTokens = captionTokens.get(":, :" + l + ", :").get(t); // (Q, L, Dt)
-        NDArray pairIds = ids.get(":, :" + l).get(t); // (Q, L)
+        NDArray pairTokens = captionTokens.get(t); // (Q, L, Dt): already cut to the used columns
+        NDArray pairIds = ids.get(t); // (Q, L)
         NDArray state = net.fuse(store, pairTokens, pairIds, imageTokens.get(v), true); // (Q, Dt)
         return FusionObjectives.matching(net.matchLogits(store, state, true), java.util.Arrays.copyOf(matches, pairs)); // ()
     }

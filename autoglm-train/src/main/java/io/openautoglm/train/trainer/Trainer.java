@@ -23,7 +23,7 @@ import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
 import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.data.BatchLoader;
-import io.openautoglm.train.data.FusionTasks;
+import io.openautoglm.train.data.HeadTasks;
 import io.openautoglm.train.data.ImageTextDataset;
 import io.openautoglm.train.data.RandomResizedCrop;
 import io.openautoglm.train.optim.AdamW;
@@ -101,7 +101,8 @@ public final class Trainer {
         Manifest trainManifest = Manifest.read(Path.of(config.data().train()));
         ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
                 "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0,
-                config.loss().answer() > 0 || config.model().fusionLayers() > 0, imageLoader, log);
+                config.loss().answer() > 0 || config.model().fusionLayers() > 0, config.loss().tags() > 0 ? config.data().tagsKey() : null,
+                imageLoader, log);
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
                 trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
@@ -121,7 +122,7 @@ public final class Trainer {
                     BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
                             config.optim().batchSize(), config.data().captionSampling(), config.data().hardNegatives(), config.seed(),
-                            config.data().loaderThreads(), config.data().prefetchBatches(), fusionTasks(model))) {
+                            config.data().loaderThreads(), config.data().prefetchBatches(), heads(model))) {
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
                     startStep = state.path("step").asLong();
@@ -273,20 +274,21 @@ public final class Trainer {
         }
     }
 
-    /** What the batches carry for the fusion heads, or null when they do not train. */
-    private FusionTasks fusionTasks(MultimodalModel model) {
+    /** What the heads beside the contrastive loss learn from, or null when none trains. */
+    private HeadTasks heads(MultimodalModel model) {
         TrainConfig.Loss loss = config.loss();
-        if (!loss.usesFusion()) {
+        if (!loss.usesFusion() && loss.tags() == 0) {
             return null;
         }
-        Map<String, Integer> answers = null;
-        if (loss.answer() > 0) {
-            answers = new LinkedHashMap<>();
-            for (String a : model.config().fusion().answers()) {
-                answers.put(a, answers.size());
-            }
-        }
-        return new FusionTasks(answers, loss.caption() > 0);
+        Map<String, Integer> answers = loss.answer() > 0 ? indexOf(model.config().fusion().answers()) : null;
+        Map<String, Integer> tags = loss.tags() > 0 ? indexOf(model.config().imageTags()) : null;
+        return new HeadTasks(answers, loss.caption() > 0, tags);
+    }
+
+    private static Map<String, Integer> indexOf(List<String> labels) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        labels.forEach(label -> index.put(label, index.size()));
+        return index;
     }
 
     private MultimodalModel resumeModel(Path checkpoint) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import io.openautoglm.core.data.QuestionAnswer;
 import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.ModelDirectory;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
@@ -33,6 +32,7 @@ import java.util.TreeMap;
 public final class TrainingModels {
     private static final int MAX_WORDS = 30_000;
     private static final int MAX_ANSWERS = 3_000;
+    private static final int MAX_TAGS = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Parameters indexed by token id, remapped row by row when the vocabulary grows. */
     private static final List<String> TOKEN_TABLES = List.of("text_model.embeddings.token_embedding.weight",
@@ -54,6 +54,9 @@ public final class TrainingModels {
                     vocab.bosId(), vocab.eosId());
             if (m.fusionLayers() > 0) {
                 clip = clip.withFusion(fusionConfig(m, clip, train));
+            }
+            if (config.loss().tags() > 0) {
+                clip = clip.withImageTags(tagVocabulary(train, config));
             }
             model = MultimodalModel.randomlyInitialized(clip, tokenizer, PreprocessorConfig.clipDefaults(m.imageSize()),
                     config.seed(), name);
@@ -88,15 +91,27 @@ public final class TrainingModels {
 
     /** The training answers, most frequent first (ties alphabetical), at most {@value #MAX_ANSWERS} (VQA v2 keeps its top 3,129). */
     static List<String> answerVocabulary(ImageTextDataset train) {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (TrainingExample ex : train.examples()) {
-            for (QuestionAnswer qa : ex.questions()) {
-                qa.answers().forEach(a -> counts.merge(a, 1, Integer::sum));
-            }
+        return byFrequency(train.examples().stream().flatMap(ex -> ex.questions().stream()).flatMap(qa -> qa.answers().stream())
+                .toList(), MAX_ANSWERS);
+    }
+
+    /** Every tag of the training records, most frequent first (ties alphabetical), at most {@value #MAX_TAGS}. */
+    static List<String> tagVocabulary(ImageTextDataset train, TrainConfig config) {
+        List<String> tags = byFrequency(train.examples().stream().flatMap(ex -> ex.tags().stream()).toList(), MAX_TAGS);
+        if (tags.isEmpty()) {
+            throw new UserInputException("loss.tags is set, but no training record has tags under \"" + config.data().tagsKey()
+                    + "\" (data.tags_key)");
         }
+        return tags;
+    }
+
+    /** The distinct items, most frequent first (ties alphabetical), at most {@code limit}. */
+    private static List<String> byFrequency(List<String> items, int limit) {
+        Map<String, Integer> counts = new TreeMap<>();
+        items.forEach(item -> counts.merge(item, 1, Integer::sum));
         return counts.entrySet().stream()
                 .sorted((a, b) -> b.getValue().equals(a.getValue()) ? a.getKey().compareTo(b.getKey()) : b.getValue() - a.getValue())
-                .limit(MAX_ANSWERS).map(Map.Entry::getKey).toList();
+                .limit(limit).map(Map.Entry::getKey).toList();
     }
 
     /** The loaded model, or a larger copy of it with new words and/or fusion heads. */
@@ -120,6 +135,9 @@ public final class TrainingModels {
         }
         if (config.model().fusionLayers() > 0 && target.fusion() == null) {
             target = target.withFusion(fusionConfig(config.model(), target, train));
+        }
+        if (config.loss().tags() > 0 && target.imageTags().isEmpty()) {
+            target = target.withImageTags(tagVocabulary(train, config));
         }
         if (target.equals(base.config())) {
             return base;

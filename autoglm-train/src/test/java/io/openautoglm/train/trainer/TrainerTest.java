@@ -83,6 +83,76 @@ class TrainerTest {
         assertThat(result.finalMetrics().get("zero_shot.top1")).isGreaterThanOrEqualTo(0.9);
     }
 
+    /**
+     * The image-tag objective alone (no contrastive loss, every caption the same) teaches the image
+     * tower each picture's colour from its "label" tag; the head is saved with the model, and a
+     * resumed run continues its loss curve exactly.
+     */
+    @Test
+    void imageTagHeadLearnsTheTagsAndResumesExactly(@TempDir Path out) throws Exception {
+        Path sameCaption = ColorSquares.write(out.resolve("data"), "same", 96, 1);
+        Files.write(sameCaption, Files.readAllLines(sameCaption).stream()
+                .map(line -> line.replaceFirst("\"caption\":\"[a-z]+\"", "\"caption\":\"a square\"")).toList());
+        assertThat(Files.readString(sameCaption)).doesNotContain("\"caption\":\"red\"");
+        String[] tags = {"optim.warmup_steps=5", "data.tags_key=label", "loss.tags=1", "loss.contrastive=0", "optim.lr=0.003"};
+        Trainer.Result result = new Trainer(TinyRuns.config(sameCaption, null, out.resolve("run"), 40, tags), null, QUIET).run(false);
+
+        List<Double> losses = lossCurve(out.resolve("run"));
+        double first = losses.subList(0, 5).stream().mapToDouble(d -> d).average().orElseThrow();
+        double last = losses.subList(35, 40).stream().mapToDouble(d -> d).average().orElseThrow();
+        assertThat(first).isGreaterThan(0.5); // about ln 2: four tags, none known
+        assertThat(last).isLessThan(first / 2);
+        try (MultimodalModel saved = MultimodalModel.load(result.modelDir())) {
+            assertThat(saved.config().imageTags()).containsExactlyInAnyOrder(ColorSquares.COLORS);
+            assertThat(tagAccuracy(saved, Manifest.read(val))).isGreaterThanOrEqualTo(0.9);
+        }
+
+        new Trainer(TinyRuns.config(sameCaption, null, out.resolve("split"), 40, tags), null, QUIET).run(false, 17);
+        new Trainer(TinyRuns.config(sameCaption, null, out.resolve("split"), 40, tags), null, QUIET).run(true);
+        assertThat(lossCurve(out.resolve("split"))).containsExactlyElementsOf(losses);
+    }
+
+    @Test
+    void tagsNeedTheirKeyAndTheRecordsMustHoldStrings(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> TinyRuns.config(train, null, dir.resolve("a"), 2, "loss.tags=1"))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("data.tags_key");
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, dir.resolve("b"), 2, "loss.tags=1", "data.tags_key=colour"),
+                null, QUIET).run(false)).isInstanceOf(UserInputException.class).hasMessageContaining("no training record has tags");
+        Path manifest = ColorSquares.write(dir, "tags", 8, 3);
+        List<String> lines = new ArrayList<>(Files.readAllLines(manifest));
+        lines.set(4, lines.get(4).replaceFirst("\\{", "{\"tags\": [\"red\", 3], "));
+        Files.write(manifest, lines);
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(manifest, null, dir.resolve("c"), 2, "loss.tags=1", "data.tags_key=tags"),
+                null, QUIET).run(false)).isInstanceOf(UserInputException.class).hasMessageContaining("tags.jsonl:5")
+                .hasMessageContaining("list of strings");
+    }
+
+    /** Share of pictures whose likeliest tag (the image-tag head on the un-normalized embedding) is their label. */
+    static double tagAccuracy(MultimodalModel model, Manifest manifest) {
+        List<RgbImage> images = manifest.records().stream().map(r -> model.imageLoader().load(r.image())).toList();
+        float[][] embeddings = model.embedImages(images, new io.openautoglm.core.EmbedOptions(16, false)); // (N, P)
+        float[] w = model.network().namedParameters().get("image_tag_head.weight").getArray().toFloatArray(); // (K, P)
+        float[] bias = model.network().namedParameters().get("image_tag_head.bias").getArray().toFloatArray(); // (K)
+        List<String> tags = model.config().imageTags();
+        int correct = 0;
+        for (int i = 0; i < images.size(); i++) {
+            int best = 0;
+            double bestLogit = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < tags.size(); k++) {
+                double logit = bias[k];
+                for (int p = 0; p < embeddings[i].length; p++) {
+                    logit += w[k * embeddings[i].length + p] * embeddings[i][p];
+                }
+                if (logit > bestLogit) {
+                    bestLogit = logit;
+                    best = k;
+                }
+            }
+            correct += tags.get(best).equals(manifest.records().get(i).get("label")) ? 1 : 0;
+        }
+        return (double) correct / images.size();
+    }
+
     /** Stopping at step 10 and resuming gives the very loss curve of the uninterrupted run. */
     @Test
     void resumeReproducesTheUninterruptedLossCurve(@TempDir Path whole, @TempDir Path split) throws Exception {

@@ -5,14 +5,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.model.fusion.FusionConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The shape of a CLIP-family dual encoder. Validated on construction; read from our
  * {@code config.json}, a Hugging Face {@code CLIPConfig} or an open_clip {@code model_cfg}, and
  * written back as our {@code config.json} (Hugging Face key names where the concept is the same).
+ *
+ * @param fusion the understanding heads (matching, answers, captions), or null
+ * @param imageTags the labels of the image-tag head (ours only): a multi-label classifier on the image
+ *     embedding that training can use as an auxiliary objective; empty: no such head
  */
-public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit, FusionConfig fusion) {
+public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit, FusionConfig fusion,
+        List<String> imageTags) {
 
     /** Natural log of 1/0.07, the temperature CLIP starts from. */
     public static final float DEFAULT_LOGIT_SCALE_INIT = 2.6592f;
@@ -24,23 +31,30 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         require(fusion == null || text.width() % fusion.heads() == 0,
                 "text hidden_size " + text.width() + " is not divisible by fusion num_attention_heads "
                         + (fusion == null ? 0 : fusion.heads()));
+        imageTags = imageTags == null ? List.of() : List.copyOf(imageTags);
+        require(imageTags.stream().distinct().count() == imageTags.size(), "image_tags must not repeat a tag");
     }
 
     /** A dual encoder without understanding heads (every imported CLIP checkpoint). */
     public ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit) {
-        this(vision, text, projectionDim, logitScaleInit, null);
+        this(vision, text, projectionDim, logitScaleInit, null, List.of());
     }
 
     /** The same model with these heads (null: none). */
     public ClipConfig withFusion(FusionConfig newFusion) {
-        return new ClipConfig(vision, text, projectionDim, logitScaleInit, newFusion);
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, newFusion, imageTags);
+    }
+
+    /** The same model with an image-tag head over these labels (empty: none). */
+    public ClipConfig withImageTags(List<String> tags) {
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, fusion, tags);
     }
 
     /** The same model with another text vocabulary size and special token ids (a grown word-level tokenizer). */
     public ClipConfig withVocabulary(int vocabSize, int padId, int bosId, int eosId) {
         TextConfig t = new TextConfig(vocabSize, text.contextLength(), text.width(), text.layers(), text.heads(), text.mlpSize(),
                 text.activation(), text.layerNormEps(), padId, bosId, eosId);
-        return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion);
+        return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags);
     }
 
     /** Feed-forward activation: CLIP's sigmoid approximation, or the exact erf GELU. */
@@ -165,8 +179,10 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 t.path("bos_token_id").asInt(49406),
                 t.path("eos_token_id").asInt(49407));
         FusionConfig fusion = root.hasNonNull("fusion_config") ? FusionConfig.fromJson(root.path("fusion_config")) : null;
+        List<String> tags = new ArrayList<>();
+        root.path("image_tags").forEach(tag -> tags.add(tag.asText()));
         return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
-                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion);
+                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion, tags);
     }
 
     /**
@@ -250,6 +266,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         }
         if (fusion != null) {
             root.set("fusion_config", fusion.toJson()); // ours only
+        }
+        if (!imageTags.isEmpty()) {
+            imageTags.forEach(root.putArray("image_tags")::add); // ours only
         }
         return root;
     }

@@ -32,6 +32,7 @@ public final class ClipModel extends ParamBlock {
     private final Dense matchHead; // (2, Dt): no match, match
     private final AnswerHead answerHead;
     private final CaptionDecoder captionDecoder;
+    private final Dense imageTagHead; // (K, P), null without image tags
 
     public ClipModel(ClipConfig config) {
         this.config = config;
@@ -58,6 +59,8 @@ public final class ClipModel extends ParamBlock {
             answerHead = child("answer_head", new AnswerHead(dt, fusion.answers().size(), config.text().layerNormEps()));
             captionDecoder = child("text_decoder", new CaptionDecoder(config.text(), dv, fusion));
         }
+        imageTagHead = config.imageTags().isEmpty() ? null : child("image_tag_head",
+                new Dense(config.projectionDim(), config.imageTags().size(), true, (float) Math.pow(config.projectionDim(), -0.5)));
     }
 
     /** Whether this model has the fusion encoder, matching and answer heads and the caption decoder. */
@@ -119,6 +122,17 @@ public final class ClipModel extends ParamBlock {
     public NDArray matchLogits(ParameterStore store, NDArray pairs, boolean training) {
         requireFusion();
         return matchHead.apply(store, pairs, training); // (B, 2)
+    }
+
+    /**
+     * image embeddings (B, P), not normalized -> one logit per {@link ClipConfig#imageTags() tag} (B, K):
+     * whether the picture shows it (a sigmoid each, not a softmax: a picture has several).
+     */
+    public NDArray imageTagLogits(ParameterStore store, NDArray imageEmbeds, boolean training) {
+        if (imageTagHead == null) {
+            throw new io.openautoglm.core.UserInputException("this model has no image-tag head (config image_tags is empty)");
+        }
+        return imageTagHead.apply(store, imageEmbeds, training); // (B, K)
     }
 
     /** pair states (B, Dt) of (question, image) -> answer logits (B, A). */

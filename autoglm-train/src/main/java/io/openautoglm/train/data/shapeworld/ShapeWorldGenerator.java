@@ -88,6 +88,9 @@ public final class ShapeWorldGenerator {
             r.put("size", o.size().word());
         }
         r.set("scene", scene.toJson(JSON));
+        ArrayNode tags = r.putArray("tags"); // what the picture shows, for an image-tag objective (loss.tags)
+        scene.objects().stream().map(o -> o.shape()).distinct().sorted().forEach(shape -> tags.add(shape.word()));
+        scene.objects().stream().map(o -> o.color()).distinct().sorted().forEach(color -> tags.add(color.word()));
         ArrayNode qa = r.putArray("qa");
         ann.qa().forEach(q -> qa.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
         ArrayNode neg = r.putArray("hard_negatives");

@@ -9,6 +9,7 @@ import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,16 @@ class ShapeWorldGeneratorTest {
                 assertThat(r.fields().get("scene").get("objects")).hasSize(Integer.parseInt(r.get("num_objects")));
                 assertThat(r.fields().get("qa").isArray()).isTrue();
                 assertThat(r.fields().get("hard_negatives").isArray()).isTrue();
+                List<String> shapes = new ArrayList<>();
+                List<String> colors = new ArrayList<>();
+                r.fields().get("scene").get("objects").forEach(o -> {
+                    shapes.add(o.get("shape").asText());
+                    colors.add(o.get("color").asText());
+                });
+                List<String> tags = new ArrayList<>();
+                r.fields().get("tags").forEach(t -> tags.add(t.asText()));
+                assertThat(tags).doesNotHaveDuplicates().hasSize((int) (shapes.stream().distinct().count() + colors.stream().distinct().count()))
+                        .containsAll(shapes).containsAll(colors);
             }
             total += m.size();
         }

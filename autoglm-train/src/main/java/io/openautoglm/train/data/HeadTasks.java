@@ -1,0 +1,18 @@
+package io.openautoglm.train.data;
+
+import java.util.Map;
+
+/**
+ * What a batch must carry for the heads that learn beside the contrastive loss.
+ *
+ * @param answers the answer vocabulary (answer to class index), or null when questions are not trained
+ * @param captions whether the caption decoder trains (on each record's "caption")
+ * @param tags the image-tag vocabulary (tag to class index), or null when the image-tag head does not train
+ */
+public record HeadTasks(Map<String, Integer> answers, boolean captions, Map<String, Integer> tags) {
+
+    /** Whether any fusion head (answers, captions) needs {@link Batch.FusionTargets}. */
+    public boolean fusion() {
+        return answers != null || captions;
+    }
+}
