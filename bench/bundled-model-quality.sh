@@ -17,6 +17,7 @@ test="$work/test/test.jsonl"
 /usr/bin/env python3 - "$test" "$work/shape-swaps.jsonl" <<'PY' 2>/dev/null || true
 import json, sys
 shapes = ["circle", "square", "triangle", "diamond", "star", "cross"]
+by_size = {size: open(sys.argv[2].replace("shape-swaps", "single-" + size), "w") for size in ("small", "large")}
 with open(sys.argv[2], "w") as out:
     for line in open(sys.argv[1]):
         d = json.loads(line)
@@ -25,6 +26,7 @@ with open(sys.argv[2], "w") as out:
         cap = d["caption"]
         negs = [cap.replace(d["shape"], s) for s in shapes if s != d["shape"]]
         out.write(json.dumps({"image": "test/" + d["image"], "caption": cap, "hard_negatives": negs}) + "\n")
+        by_size[d["size"]].write(json.dumps({"image": "test/" + d["image"], "caption": cap, "shape": d["shape"]}) + "\n")
 PY
 {
   echo "# Bundled model quality on 1,000 unseen ShapeWorld pictures (seed 2, 64 px)"
@@ -39,7 +41,17 @@ PY
   ./autoglm eval zero-shot --model "$model" --manifest "$test" --label-key color --template "a {}" 2>/dev/null
   echo
   echo "## zero-shot shape, single-object pictures, template \"a {}\""
-  ./autoglm eval zero-shot --model "$model" --manifest "$test" --label-key shape --template "a {}" 2>/dev/null
+  ./autoglm eval zero-shot --model "$model" --manifest "$test" --label-key shape --template "a {}" \
+    --confusion-csv "$work/shape-confusion.csv" 2>/dev/null
+  echo "confusion (rows: true shape, columns: predicted):"
+  cat "$work/shape-confusion.csv"
+  for size in small large; do
+    if [[ -s "$work/single-$size.jsonl" ]]; then
+      echo
+      echo "## zero-shot shape, $size single objects only, template \"a {}\""
+      ./autoglm eval zero-shot --model "$model" --manifest "$work/single-$size.jsonl" --label-key shape --template "a {}" 2>/dev/null
+    fi
+  done
   echo
   echo "## compositional: true caption vs its swapped twin (ShapeWorld hard negatives)"
   ./autoglm eval compositional --model "$model" --manifest "$test" 2>/dev/null
