@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Quality of the bundled model on 1,000 ShapeWorld pictures it has never seen (seed 2; it was
 # trained on seed 1): retrieval, zero-shot colour and shape on single-object pictures, and the
-# compositional checks. Writes bench/results/bundled-model-quality.txt.
+# compositional checks. Usage: bench/bundled-model-quality.sh [MODEL [OUTPUT]]; writes
+# bench/results/bundled-model-quality.txt by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/autoglm-shapes-tiny}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-out=bench/results/bundled-model-quality.txt
+out="${2:-bench/results/bundled-model-quality.txt}"
 mkdir -p bench/results
 
 ./autoglm data shapeworld --out "$work/test" --count 1000 --seed 2 --splits 0,0,1 >/dev/null

@@ -36,6 +36,9 @@ class TrainConfigLoaderTest {
         TrainConfig c = TrainConfigLoader.load(Path.of("../configs/shapes-tiny.yaml"), List.of());
         assertThat(c.model().preset()).isEqualTo("tiny");
         assertThat(c.data().zeroShotKeys()).contains("color", "shape");
+        assertThat(c.data().tagsKey()).isEqualTo("tags");
+        assertThat(c.loss().tags()).isPositive();
+        assertThat(c.model().patchStem()).isEqualTo("conv");
     }
 
     @Test
