@@ -112,6 +112,21 @@ class TrainerTest {
         assertThat(lossCurve(out.resolve("split"))).containsExactlyElementsOf(losses);
     }
 
+    /** Fine-tuning a model that has no image-tag head with loss.tags adds one; everything else is carried over. */
+    @Test
+    void fineTuningWithTagsAddsTheHead(@TempDir Path out) throws Exception {
+        Trainer.Result base = new Trainer(TinyRuns.config(train, null, out.resolve("base"), 3), null, QUIET).run(false);
+        try (MultimodalModel plain = MultimodalModel.load(base.modelDir())) {
+            assertThat(plain.config().imageTags()).isEmpty();
+        }
+        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 2, "model.init_from=" + base.modelDir(),
+                "data.tags_key=label", "loss.tags=1"), null, QUIET).run(false);
+        try (MultimodalModel grown = MultimodalModel.load(tuned.modelDir())) {
+            assertThat(grown.config().imageTags()).containsExactlyInAnyOrder(ColorSquares.COLORS);
+            assertThat(grown.network().namedParameters()).containsKeys("image_tag_head.weight", "image_tag_head.bias");
+        }
+    }
+
     @Test
     void tagsNeedTheirKeyAndTheRecordsMustHoldStrings(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> TinyRuns.config(train, null, dir.resolve("a"), 2, "loss.tags=1"))
