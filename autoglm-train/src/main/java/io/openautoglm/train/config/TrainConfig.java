@@ -25,12 +25,13 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
-            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey) {
+            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey, int questionsPerImage) {
         public Data {
             if (tagsKey != null) {
                 Checks.notBlank("data.tags_key", tagsKey);
             }
             Checks.range("data.hard_negatives", hardNegatives, 0, 64);
+            Checks.range("data.questions_per_image", questionsPerImage, 1, 64);
             Checks.oneOf("data.caption_sampling", captionSampling, List.of("random", "first", "mixed"));
             zeroShotKeys = zeroShotKeys == null ? List.of() : List.copyOf(zeroShotKeys);
             Checks.notBlank("data.train", train);

@@ -18,10 +18,12 @@ public record Batch(int size, int negatives, int imageSize, int contextLength, f
         float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion, float[] tagTargets) {
 
     /**
-     * @param questionIds (B, T) one question per picture (a picture without questions gets an empty one)
-     * @param answerTargets (B, A) each row the share of each answer among the question's answers; all
-     *     zeros where the picture has no question or none of its answers is in the vocabulary
+     * @param questionIds (B * Q, T) Q questions per picture, picture b's in rows [bQ, (b+1)Q); a picture
+     *     with fewer than Q questions gets empty ones
+     * @param answerTargets (B * Q, A) each row the share of each answer among the question's answers; all
+     *     zeros for an empty question or one none of whose answers is in the vocabulary
+     * @param questionsPerImage Q
      * @param captionIds (B, T) each picture's record caption, for the caption decoder
      */
-    public record FusionTargets(long[] questionIds, float[] answerTargets, int answerCount, long[] captionIds) {}
+    public record FusionTargets(long[] questionIds, float[] answerTargets, int answerCount, int questionsPerImage, long[] captionIds) {}
 }

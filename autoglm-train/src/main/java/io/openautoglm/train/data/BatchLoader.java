@@ -163,14 +163,19 @@ public final class BatchLoader implements AutoCloseable {
         return targets;
     }
 
-    /** One question per picture (its own random stream) with soft answer targets, and the record captions. */
+    /**
+     * Q distinct questions per picture (its own random stream; the first is the one a single-question
+     * run draws) with soft answer targets, and the record captions.
+     */
     private Batch.FusionTargets fusionTargets(long k, List<TrainingExample> examples) {
         int t = tokenizer.contextLength();
         Map<String, Integer> vocabulary = heads.answers();
+        int q = heads.questionsPerImage();
         int a = vocabulary == null ? 0 : vocabulary.size();
-        long[] questionIds = vocabulary == null ? null : new long[batchSize * t];
-        float[] answerTargets = vocabulary == null ? null : new float[batchSize * a];
+        long[] questionIds = vocabulary == null ? null : new long[batchSize * q * t];
+        float[] answerTargets = vocabulary == null ? null : new float[batchSize * q * a];
         long[] captionIds = heads.captions() ? new long[batchSize * t] : null;
+        long[] empty = tokenizer.encode("");
         for (int b = 0; b < batchSize; b++) {
             TrainingExample ex = examples.get(b);
             if (captionIds != null) {
@@ -179,27 +184,36 @@ public final class BatchLoader implements AutoCloseable {
             if (vocabulary == null) {
                 continue;
             }
-            String question = "";
-            if (!ex.questions().isEmpty()) {
-                SplittableRandom random = new SplittableRandom(mix(seed ^ QUESTIONS_SALT, k * batchSize + b));
-                QuestionAnswer qa = ex.questions().get(random.nextInt(ex.questions().size()));
-                question = qa.question();
-                int known = 0;
-                for (String answer : qa.answers()) {
-                    if (vocabulary.containsKey(answer)) {
-                        known++;
-                    }
+            List<QuestionAnswer> pool = new ArrayList<>(ex.questions());
+            SplittableRandom random = new SplittableRandom(mix(seed ^ QUESTIONS_SALT, k * batchSize + b));
+            for (int j = 0; j < q; j++) {
+                int row = b * q + j;
+                if (pool.isEmpty()) {
+                    System.arraycopy(empty, 0, questionIds, row * t, t);
+                    continue;
                 }
-                for (String answer : qa.answers()) {
-                    Integer index = vocabulary.get(answer);
-                    if (index != null) {
-                        answerTargets[b * a + index] += 1f / known;
-                    }
-                }
+                QuestionAnswer qa = pool.remove(random.nextInt(pool.size()));
+                addAnswerTargets(qa, vocabulary, answerTargets, row * a);
+                System.arraycopy(tokenizer.encode(qa.question()), 0, questionIds, row * t, t);
             }
-            System.arraycopy(tokenizer.encode(question), 0, questionIds, b * t, t);
         }
-        return new Batch.FusionTargets(questionIds, answerTargets, a, captionIds);
+        return new Batch.FusionTargets(questionIds, answerTargets, a, q, captionIds);
+    }
+
+    /** Each known answer's share among the question's known answers, at {@code offset}. */
+    private static void addAnswerTargets(QuestionAnswer qa, Map<String, Integer> vocabulary, float[] targets, int offset) {
+        int known = 0;
+        for (String answer : qa.answers()) {
+            if (vocabulary.containsKey(answer)) {
+                known++;
+            }
+        }
+        for (String answer : qa.answers()) {
+            Integer index = vocabulary.get(answer);
+            if (index != null) {
+                targets[offset + index] += 1f / known;
+            }
+        }
     }
 
     /** Up to {@code n} distinct items of {@code from}, drawn without replacement. */

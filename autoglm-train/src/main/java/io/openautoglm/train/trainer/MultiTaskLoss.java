@@ -59,9 +59,12 @@ final class MultiTaskLoss {
         }
         Batch.FusionTargets targets = batch.fusion();
         if (weights.answer() > 0) {
-            int l = TokenColumns.usedLength(targets.questionIds(), b, t, text.eosId());
-            NDArray questions = micros.create(TokenColumns.firstColumns(targets.questionIds(), b, t, l), new Shape(b, l)); // (B, L)
-            NDArray pairs = net.fuse(store, net.textTokens(store, questions, true), questions, imageTokens, true); // (B, Dt)
+            int q = targets.questionsPerImage();
+            int rows = b * q;
+            int l = TokenColumns.usedLength(targets.questionIds(), rows, t, text.eosId());
+            NDArray questions = micros.create(TokenColumns.firstColumns(targets.questionIds(), rows, t, l), new Shape(rows, l)); // (BQ, L)
+            NDArray askedImages = q == 1 ? imageTokens : imageTokens.get(micros.create(ownerRows(b, q))); // (BQ, M, Dv)
+            NDArray pairs = net.fuse(store, net.textTokens(store, questions, true), questions, askedImages, true); // (BQ, Dt)
             NDArray loss = FusionObjectives.answers(net.answerLogits(store, pairs, true), targets.answerTargets()); // ()
             total = add(total, loss, weights.answer(), parts, "answer");
         }
@@ -125,6 +128,15 @@ final class MultiTaskLoss {
         NDArray pairIds = ids.get(t); // (Q, L)
         NDArray state = net.fuse(store, pairTokens, pairIds, imageTokens.get(v), true); // (Q, Dt)
         return FusionObjectives.matching(net.matchLogits(store, state, true), java.util.Arrays.copyOf(matches, pairs)); // ()
+    }
+
+    /** Row r of a (B * Q) question block belongs to picture r / Q. */
+    private static long[] ownerRows(int b, int q) {
+        long[] owners = new long[b * q];
+        for (int r = 0; r < owners.length; r++) {
+            owners[r] = r / q;
+        }
+        return owners;
     }
 
     private static NDArray add(NDArray total, NDArray loss, double weight, Map<String, Double> parts, String name) {

@@ -282,7 +282,7 @@ public final class Trainer {
         }
         Map<String, Integer> answers = loss.answer() > 0 ? indexOf(model.config().fusion().answers()) : null;
         Map<String, Integer> tags = loss.tags() > 0 ? indexOf(model.config().imageTags()) : null;
-        return new HeadTasks(answers, loss.caption() > 0, tags);
+        return new HeadTasks(answers, config.data().questionsPerImage(), loss.caption() > 0, tags);
     }
 
     private static Map<String, Integer> indexOf(List<String> labels) {

@@ -45,11 +45,12 @@ class FusionTrainingTest {
     /**
      * From scratch, all four objectives at once: the answer head learns the colors and the yes/no
      * questions, the decoder names the square's color, the matching head prefers the true color.
+     * Both of each picture's questions are asked every step (data.questions_per_image).
      */
     @Test
     void allFourObjectivesLearn(@TempDir Path out) throws Exception {
         Trainer.Result result = new Trainer(TinyRuns.config(train, null, out, 150, "model.fusion_layers=1", "model.decoder_layers=1",
-                "data.hard_negatives=1", "loss.matching=1", "loss.answer=1", "loss.caption=1", "optim.lr=0.002",
+                "data.hard_negatives=1", "data.questions_per_image=2", "loss.matching=1", "loss.answer=1", "loss.caption=1", "optim.lr=0.002",
                 "optim.warmup_steps=10"), null, QUIET).run(false);
         List<JsonNode> lines = metrics(out);
         for (String part : List.of("loss_contrastive", "loss_matching", "loss_answer", "loss_caption")) {
