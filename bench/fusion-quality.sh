@@ -5,16 +5,16 @@
 # against each picture's generator captions, text->image R@K before and after re-ranking the top 20
 # with the matching head, and the compositional check by cosine and by matching. The VQA and COCO
 # files it writes are scored again with `autoglm metrics` to show both paths agree.
-# Writes bench/results/fusion-quality.txt.
+# Writes bench/results/fusion-quality.txt, or OUTPUT.
 #
-#   bench/fusion-quality.sh [MODEL_DIR] [DUAL_ENCODER_DIR]
+#   bench/fusion-quality.sh [MODEL_DIR [DUAL_ENCODER_DIR [OUTPUT]]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/autoglm-shapes-tiny-fusion}"
 dual="${2:-models/autoglm-shapes-tiny}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-out=bench/results/fusion-quality.txt
+out="${3:-bench/results/fusion-quality.txt}"
 mkdir -p bench/results
 
 ./autoglm data shapeworld --out "$work/data" --count 1000 --seed 2 --splits 0,0,1 >/dev/null

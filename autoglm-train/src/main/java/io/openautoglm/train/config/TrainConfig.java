@@ -45,7 +45,7 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
 
     /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
     public record Model(
-            String preset, String initFrom, boolean lockImageTower, boolean lockTextTower,
+            String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
             int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers) {
         public Model {
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
@@ -54,6 +54,11 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             Checks.oneOf("model.preset", preset, List.of("tiny", "small"));
             Checks.range("model.image_size", imageSize, 16, 1024);
             Checks.range("model.context_length", contextLength, 4, 512);
+            Checks.range("model.unlocked_image_layers", unlockedImageLayers, 0, 1000);
+            if (unlockedImageLayers > 0 && !lockImageTower) {
+                throw new UserInputException("model.unlocked_image_layers keeps the top layers of a locked image tower training: "
+                        + "it needs model.lock_image_tower: true (without it the whole tower trains)");
+            }
             if (lockImageTower && lockTextTower) {
                 throw new UserInputException("model.lock_image_tower and model.lock_text_tower are both true: nothing would train");
             }

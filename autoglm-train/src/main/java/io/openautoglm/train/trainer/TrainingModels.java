@@ -185,9 +185,31 @@ public final class TrainingModels {
                 ? tokens : null;
     }
 
-    /** Everything trains except a locked tower (LiT: a locked image tower keeps its projection too). */
+    /**
+     * Everything trains except a locked tower (LiT: a locked image tower keeps its projection too).
+     * {@code unlocked_image_layers} lets the top layers of a locked image tower, its final norm and
+     * its projection go on training: the layers below run forward only.
+     */
     static void makeTrainable(MultimodalModel model, TrainConfig.Model m) {
-        model.setTrainable(name -> !(m.lockImageTower() && (name.startsWith("vision_model.") || name.startsWith("visual_projection")))
+        int layers = model.config().vision().layers();
+        if (m.unlockedImageLayers() > layers) {
+            throw new UserInputException("model.unlocked_image_layers is " + m.unlockedImageLayers() + " but the image tower has only "
+                    + layers + " layers");
+        }
+        model.setTrainable(name -> !(m.lockImageTower() && lockedImageParameter(name, layers - m.unlockedImageLayers(), m.unlockedImageLayers()))
                 && !(m.lockTextTower() && (name.startsWith("text_model.") || name.startsWith("text_projection"))));
+    }
+
+    /** Whether a locked image tower keeps this parameter fixed, when its layers from {@code firstUnlocked} on train. */
+    private static boolean lockedImageParameter(String name, int firstUnlocked, int unlocked) {
+        if (name.startsWith("visual_projection") || name.startsWith("vision_model.post_layernorm")) {
+            return unlocked == 0;
+        }
+        String layerPrefix = "vision_model.encoder.layers.";
+        if (name.startsWith(layerPrefix)) {
+            int layer = Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
+            return layer < firstUnlocked;
+        }
+        return name.startsWith("vision_model.");
     }
 }

@@ -127,6 +127,42 @@ class TrainerTest {
         }
     }
 
+    /**
+     * A locked image tower with its top layer unlocked: the stem and the lower layers keep their
+     * weights exactly, the top layer, final norm and projection move, and so does the text tower.
+     */
+    @Test
+    void lockedImageTowerTrainsOnlyItsUnlockedTopLayers(@TempDir Path out) throws Exception {
+        Trainer.Result base = new Trainer(TinyRuns.config(train, null, out.resolve("base"), 2), null, QUIET).run(false);
+        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 3, "model.init_from=" + base.modelDir(),
+                "model.lock_image_tower=true", "model.unlocked_image_layers=1", "optim.lr=0.01", "optim.warmup_steps=0"), null, QUIET)
+                .run(false);
+        try (MultimodalModel before = MultimodalModel.load(base.modelDir()); MultimodalModel after = MultimodalModel.load(tuned.modelDir())) {
+            int top = before.config().vision().layers() - 1;
+            assertThat(top).isPositive();
+            var old = before.network().namedParameters();
+            var now = after.network().namedParameters();
+            List<String> moved = new ArrayList<>();
+            List<String> kept = new ArrayList<>();
+            for (String name : old.keySet()) {
+                if (name.startsWith("vision_model.") || name.startsWith("visual_projection") || name.startsWith("text_model.encoder")) {
+                    boolean same = Arrays.equals(old.get(name).getArray().toFloatArray(), now.get(name).getArray().toFloatArray());
+                    (same ? kept : moved).add(name);
+                }
+            }
+            assertThat(moved).contains("vision_model.encoder.layers." + top + ".mlp.fc1.weight", "vision_model.post_layernorm.weight",
+                    "visual_projection.weight", "text_model.encoder.layers.0.mlp.fc1.weight");
+            assertThat(moved).noneMatch(name -> name.startsWith("vision_model.embeddings") || name.startsWith("vision_model.pre_layrnorm")
+                    || (name.startsWith("vision_model.encoder.layers.") && !name.startsWith("vision_model.encoder.layers." + top + ".")));
+            assertThat(kept).contains("vision_model.encoder.layers.0.mlp.fc1.weight");
+        }
+        assertThatThrownBy(() -> TinyRuns.config(train, null, out.resolve("x"), 1, "model.unlocked_image_layers=1"))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("model.lock_image_tower");
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out.resolve("y"), 1, "model.init_from=" + base.modelDir(),
+                "model.lock_image_tower=true", "model.unlocked_image_layers=99"), null, QUIET).run(false))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("has only");
+    }
+
     @Test
     void tagsNeedTheirKeyAndTheRecordsMustHoldStrings(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> TinyRuns.config(train, null, dir.resolve("a"), 2, "loss.tags=1"))
