@@ -41,6 +41,24 @@ class TrainConfigLoaderTest {
         assertThat(c.model().patchStem()).isEqualTo("conv");
     }
 
+    /** Every config in configs/ and configs/experiments/ still binds, and the fusion recipe is the one described. */
+    @Test
+    void everyShippedConfigIsValid() throws Exception {
+        List<Path> configs;
+        try (var files = java.nio.file.Files.walk(Path.of("../configs"))) {
+            configs = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(configs).hasSizeGreaterThanOrEqualTo(4);
+        for (Path config : configs) {
+            assertThat(TrainConfigLoader.load(config, List.of())).as(config.toString()).isNotNull();
+        }
+        TrainConfig fusion = TrainConfigLoader.load(Path.of("../configs/shapes-tiny-fusion.yaml"), List.of());
+        assertThat(fusion.model().initFrom()).isEqualTo("models/autoglm-shapes-tiny");
+        assertThat(fusion.model().lockImageTower()).isTrue();
+        assertThat(fusion.model().unlockedImageLayers()).isEqualTo(2);
+        assertThat(fusion.data().questionsPerImage()).isEqualTo(4);
+    }
+
     @Test
     void unknownKeysAreRefusedByName() throws Exception {
         Path f = yaml("data:\n  train: t.jsonl\noptim:\n  learning_rate: 0.1\nrun:\n  out: o\n");
