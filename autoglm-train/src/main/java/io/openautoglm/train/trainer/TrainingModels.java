@@ -196,19 +196,19 @@ public final class TrainingModels {
             throw new UserInputException("model.unlocked_image_layers is " + m.unlockedImageLayers() + " but the image tower has only "
                     + layers + " layers");
         }
-        model.setTrainable(name -> !(m.lockImageTower() && lockedImageParameter(name, layers - m.unlockedImageLayers(), m.unlockedImageLayers()))
+        model.setTrainable(name -> !(m.lockImageTower() && lockedImageParameter(name, layers, m.unlockedImageLayers()))
                 && !(m.lockTextTower() && (name.startsWith("text_model.") || name.startsWith("text_projection"))));
     }
 
-    /** Whether a locked image tower keeps this parameter fixed, when its layers from {@code firstUnlocked} on train. */
-    private static boolean lockedImageParameter(String name, int firstUnlocked, int unlocked) {
+    /** Whether a locked image tower of {@code layers} layers keeps this parameter fixed when its top {@code unlocked} train. */
+    private static boolean lockedImageParameter(String name, int layers, int unlocked) {
         if (name.startsWith("visual_projection") || name.startsWith("vision_model.post_layernorm")) {
             return unlocked == 0;
         }
         String layerPrefix = "vision_model.encoder.layers.";
         if (name.startsWith(layerPrefix)) {
             int layer = Integer.parseInt(name.substring(layerPrefix.length(), name.indexOf('.', layerPrefix.length())));
-            return layer < firstUnlocked;
+            return layer < layers - unlocked;
         }
         return name.startsWith("vision_model.");
     }
