@@ -66,6 +66,7 @@ public final class TrainingBenchmark {
     private double gradClip = 1.0;
     private Path json;
     private Path profile;
+    private String patchStem = "patch";
     private Path tokenizer = Path.of("autoglm-core/src/test/resources/clip-parity/tiny-clip/hf/tokenizer.json");
 
     public static void main(String[] args) throws IOException {
@@ -86,10 +87,12 @@ public final class TrainingBenchmark {
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--json" -> json = Path.of(v);
                 case "--profile" -> profile = Path.of(v);
+                case "--patch-stem" -> patchStem = v;
                 case "--tokenizer" -> tokenizer = Path.of(v);
                 case "-h", "--help" -> {
                     System.out.println("options: --batches 64,128 --threads 2 --warmup 3 --reps 5 --min-rep-seconds 2"
-                            + " --max-point-seconds 60 --seed 0 --json FILE --profile PREFIX --tokenizer tokenizer.json");
+                            + " --max-point-seconds 60 --seed 0 --json FILE --profile PREFIX --tokenizer tokenizer.json"
+                            + " --patch-stem patch|conv (the picture tower's stem; the bundled recipe uses conv)");
                     System.exit(0);
                 }
                 default -> {
@@ -132,7 +135,7 @@ public final class TrainingBenchmark {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        ClipConfig config = ModelPresets.build("tiny", 64, 32, VOCAB, PAD, BOS, EOS);
+        ClipConfig config = ModelPresets.build("tiny", 64, 32, patchStem, VOCAB, PAD, BOS, EOS);
         int s = config.vision().imageSize();
         int t = config.text().contextLength();
         TorchRuntime.engine();
@@ -151,7 +154,7 @@ public final class TrainingBenchmark {
         int interThreads = JniUtils.getNumInteropThreads();
         System.out.printf("engine PyTorch %s, intra-op threads %d, inter-op threads %d%n", TorchRuntime.engine().getVersion(),
                 intraThreads, interThreads);
-        System.out.printf("tiny preset: %d trainable tensors (%d with weight decay), %d parameters%n", trainable.size(),
+        System.out.printf("tiny preset (%s stem): %d trainable tensors (%d with weight decay), %d parameters%n", patchStem, trainable.size(),
                 decayed, paramCount);
 
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -165,6 +168,7 @@ public final class TrainingBenchmark {
         out.put("parameters", paramCount);
         out.put("trainable_tensors", trainable.size());
         out.put("decayed_tensors", decayed);
+        out.put("patch_stem", patchStem);
         ObjectNode protocol = out.putObject("protocol");
         protocol.put("warmup_steps", warmup);
         protocol.put("repetitions", reps);

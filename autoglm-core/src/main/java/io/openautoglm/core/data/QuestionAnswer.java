@@ -27,14 +27,21 @@ public record QuestionAnswer(String question, List<String> answers, String type)
      * @throws IllegalArgumentException naming what is wrong (the caller adds the file and line)
      */
     public static List<QuestionAnswer> of(ManifestRecord record) {
+        return of(record, List.of(KEY));
+    }
+
+    /** As {@link #of(ManifestRecord)}, reading the question lists under each of {@code keys} in turn. */
+    public static List<QuestionAnswer> of(ManifestRecord record, List<String> keys) {
         List<QuestionAnswer> out = new ArrayList<>();
-        JsonNode list = record.fields().get(KEY);
-        if (list != null && !list.isNull()) {
-            if (!list.isArray()) {
-                throw new IllegalArgumentException("\"" + KEY + "\" must be an array of {\"question\", \"answer\"} objects");
-            }
-            for (JsonNode n : list) {
-                out.add(read(n));
+        for (String key : keys) {
+            JsonNode list = record.fields().get(key);
+            if (list != null && !list.isNull()) {
+                if (!list.isArray()) {
+                    throw new IllegalArgumentException("\"" + key + "\" must be an array of {\"question\", \"answer\"} objects");
+                }
+                for (JsonNode n : list) {
+                    out.add(read(n));
+                }
             }
         }
         if (record.fields().hasNonNull("question")) {

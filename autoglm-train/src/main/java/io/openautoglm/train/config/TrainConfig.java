@@ -25,8 +25,16 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     public record Data(
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
-            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey, int questionsPerImage) {
+            boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey, int questionsPerImage,
+            List<String> questionKeys) {
         public Data {
+            questionKeys = questionKeys == null ? List.of() : List.copyOf(questionKeys);
+            if (questionKeys.isEmpty()) {
+                throw new UserInputException("data.question_keys must name at least one manifest key (the default is [qa])");
+            }
+            for (String key : questionKeys) {
+                Checks.notBlank("data.question_keys", key);
+            }
             if (tagsKey != null) {
                 Checks.notBlank("data.tags_key", tagsKey);
             }

@@ -35,15 +35,16 @@ public final class ImageTextDataset {
      */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
             ImageLoader loader, PrintStream report) {
-        return open(manifest, positiveKey, skipBad, withHardNegatives, false, null, loader, report);
+        return open(manifest, positiveKey, skipBad, withHardNegatives, List.of(), null, loader, report);
     }
 
     /**
-     * As above; {@code withQuestions} also reads each record's questions and answers ({@link QuestionAnswer}),
+     * As above; a non-empty {@code questionKeys} also reads each record's questions and answers under those
+     * keys ({@link QuestionAnswer}),
      * and a non-null {@code tagsKey} each record's tags under that key (a record without the key has none).
      */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
-            boolean withQuestions, String tagsKey, ImageLoader loader, PrintStream report) {
+            List<String> questionKeys, String tagsKey, ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
         TrainingExample[] checked = new TrainingExample[records.size()];
@@ -58,7 +59,7 @@ public final class ImageTextDataset {
                 try {
                     List<String> negatives = withHardNegatives
                             ? HardNegative.of(r).stream().map(HardNegative::caption).toList() : List.of();
-                    List<QuestionAnswer> questions = withQuestions ? QuestionAnswer.of(r) : List.of();
+                    List<QuestionAnswer> questions = questionKeys.isEmpty() ? List.of() : QuestionAnswer.of(r, questionKeys);
                     List<String> tags = tagsKey == null ? List.of() : tags(r, tagsKey);
                     loader.load(r.image());
                     checked[i] = new TrainingExample(r.lineNumber(), r.image(), r.captions(),

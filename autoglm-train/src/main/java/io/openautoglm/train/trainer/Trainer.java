@@ -101,7 +101,7 @@ public final class Trainer {
         Manifest trainManifest = Manifest.read(Path.of(config.data().train()));
         ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
                 "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0,
-                config.loss().answer() > 0 || config.model().fusionLayers() > 0, config.loss().tags() > 0 ? config.data().tagsKey() : null,
+                config.loss().answer() > 0 || config.model().fusionLayers() > 0 ? config.data().questionKeys() : List.of(), config.loss().tags() > 0 ? config.data().tagsKey() : null,
                 imageLoader, log);
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),

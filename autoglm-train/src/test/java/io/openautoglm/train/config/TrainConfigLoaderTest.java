@@ -28,6 +28,7 @@ class TrainConfigLoaderTest {
         assertThat(c.optim().steps()).isEqualTo(50);
         assertThat(c.optim().batchSize()).isEqualTo(128); // default kept
         assertThat(c.data().zeroShotKeys()).containsExactly("color", "shape");
+        assertThat(c.data().questionKeys()).containsExactly("qa"); // default
         assertThat(TrainConfigLoader.bind(TrainConfigLoader.YAML.readTree(TrainConfigLoader.toYaml(c)), "again")).isEqualTo(c);
     }
 
@@ -57,6 +58,8 @@ class TrainConfigLoaderTest {
         assertThat(fusion.model().lockImageTower()).isTrue();
         assertThat(fusion.model().unlockedImageLayers()).isEqualTo(2);
         assertThat(fusion.data().questionsPerImage()).isEqualTo(4);
+        assertThat(TrainConfigLoader.load(Path.of("../configs/experiments/shapes-tiny-fusion-spatial.yaml"), List.of())
+                .data().questionKeys()).containsExactly("qa", "spatial_qa");
     }
 
     @Test
@@ -82,6 +85,8 @@ class TrainConfigLoaderTest {
                 .hasMessageContaining("data.train");
         assertThatThrownBy(() -> TrainConfigLoader.load(null, List.of("data.train=t", "run.out=o", "optim=3")))
                 .isInstanceOf(UserInputException.class);
+        assertThatThrownBy(() -> TrainConfigLoader.load(null, List.of("data.train=t", "run.out=o", "data.question_keys=[]")))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("data.question_keys");
         assertThatThrownBy(() -> TrainConfigLoader.load(null, List.of("no-equals-sign")))
                 .hasMessageContaining("key=value");
     }

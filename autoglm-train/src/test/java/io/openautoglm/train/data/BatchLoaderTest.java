@@ -79,7 +79,7 @@ class BatchLoaderTest {
     void severalQuestionsPerPictureAreDistinctAndStartWithTheSingleDraw(@TempDir Path dir) throws Exception {
         Path train = ColorSquares.write(dir, "train", 16, 1, true, true);
         TrainConfig config = TinyRuns.config(train, null, dir.resolve("run"), 1, "model.fusion_layers=1", "loss.answer=1");
-        ImageTextDataset data = ImageTextDataset.open(Manifest.read(train), null, false, false, true, null, new ImageLoader(), QUIET);
+        ImageTextDataset data = ImageTextDataset.open(Manifest.read(train), null, false, false, List.of("qa"), null, new ImageLoader(), QUIET);
         try (MultimodalModel model = TrainingModels.create(config, data, dir.resolve("run"), "t")) {
             List<String> answers = model.config().fusion().answers();
             Map<String, Integer> vocabulary = new HashMap<>();

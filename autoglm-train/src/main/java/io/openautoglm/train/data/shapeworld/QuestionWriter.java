@@ -60,6 +60,32 @@ final class QuestionWriter {
     }
 
     /**
+     * Up to {@code max} "where is the A relative to the B?" questions about distinct ordered pairs of
+     * nameable objects, answered with the dominant direction ("left", "right", "above", "below").
+     * Unlike the yes/no relation questions, whose answer flips with the relation word asked, these
+     * answers follow the layout alone: a direct training signal for reading positions (they are kept
+     * under their own manifest key, so evaluation on {@code "qa"} is unchanged).
+     */
+    List<QaPair> writeSpatial(Scene scene, RandomGenerator random, int max) {
+        List<SceneObject> named = scene.objects().stream().filter(o -> Phrases.referent(scene, o) != null).toList();
+        List<SceneObject[]> pairs = new ArrayList<>();
+        for (SceneObject a : named) {
+            for (SceneObject b : named) {
+                if (a != b) {
+                    pairs.add(new SceneObject[] {a, b});
+                }
+            }
+        }
+        List<QaPair> qa = new ArrayList<>();
+        while (qa.size() < max && !pairs.isEmpty()) {
+            SceneObject[] p = pairs.remove(random.nextInt(pairs.size()));
+            qa.add(new QaPair("where is the " + Phrases.referent(scene, p[0]) + " relative to the " + Phrases.referent(scene, p[1]) + "?",
+                    Relation.dominant(p[0], p[1]).direction(), "position"));
+        }
+        return List.copyOf(qa);
+    }
+
+    /**
      * A "color shape" not in the scene, preferably one that mixes a colour and a shape that are
      * both present on different objects (the binding question a bag-of-words model gets wrong).
      */

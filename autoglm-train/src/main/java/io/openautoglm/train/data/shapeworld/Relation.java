@@ -24,6 +24,16 @@ public enum Relation {
         return words;
     }
 
+    /** The one-word answer to "where is a relative to b?": left, right, above or below. */
+    public String direction() {
+        return switch (this) {
+            case LEFT_OF -> "left";
+            case RIGHT_OF -> "right";
+            case ABOVE -> "above";
+            case BELOW -> "below";
+        };
+    }
+
     public Relation opposite() {
         return switch (this) {
             case LEFT_OF -> RIGHT_OF;

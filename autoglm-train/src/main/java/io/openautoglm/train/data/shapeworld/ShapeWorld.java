@@ -16,13 +16,13 @@ import java.util.random.RandomGenerator;
  */
 public final class ShapeWorld {
     /** Bumped whenever the same (config, seed) would give different pictures or text. */
-    public static final String VERSION = "shapeworld-2";
+    public static final String VERSION = "shapeworld-3";
 
     private static final List<String> PUNCTUATION = List.of(",", "?");
     /** Every fixed word of the caption and question templates. */
     private static final List<String> TEMPLATE_WORDS = List.of(
             "a", "an", "the", "and", "is", "are", "there", "of", "picture", "image", "object", "objects",
-            "what", "color", "shape", "how", "many", "yes", "no", "left", "right", "above", "below");
+            "what", "color", "shape", "how", "many", "yes", "no", "left", "right", "above", "below", "where", "relative", "to");
 
     private ShapeWorld() {}
 
@@ -68,6 +68,14 @@ public final class ShapeWorld {
      */
     public static RandomGenerator extraAnnotationRandom(long seed, long index) {
         return new SplittableRandom(mix(mix(seed ^ 0xA2B7C3D4E5F60718L) + index * 0x94D049BB133111EBL));
+    }
+
+    /**
+     * A third stream for image {@code index}'s spatial questions (added in generator version 3), so
+     * that they change none of the pictures and annotations version 2 wrote.
+     */
+    public static RandomGenerator spatialQuestionRandom(long seed, long index) {
+        return new SplittableRandom(mix(mix(seed ^ 0x3C6EF372FE94F82BL) + index * 0xD6E8FEB86659FD93L));
     }
 
     /**

@@ -42,12 +42,19 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class ShapeWorldGenerator {
     public static final String PROVENANCE_FILE = "shapeworld.json";
+    /**
+     * The manifest key of each picture's "where is the A relative to the B?" questions: an auxiliary
+     * training key ({@code data.question_keys}), apart from the {@code "qa"} that evaluation reads.
+     */
+    public static final String SPATIAL_QA_KEY = "spatial_qa";
+    private static final int SPATIAL_QUESTIONS = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ShapeWorldConfig config;
     private final SceneSampler sampler;
     private final SceneRenderer renderer;
     private final CaptionWriter captions = new CaptionWriter();
+    private final QuestionWriter questions = new QuestionWriter();
 
     /** What {@link #generate} wrote. */
     public record Summary(Path dir, int images, Map<String, Integer> splitCounts, long millis) {}
@@ -93,6 +100,9 @@ public final class ShapeWorldGenerator {
         scene.objects().stream().map(o -> o.color()).distinct().sorted().forEach(color -> tags.add(color.word()));
         ArrayNode qa = r.putArray("qa");
         ann.qa().forEach(q -> qa.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
+        ArrayNode spatial = r.putArray(SPATIAL_QA_KEY);
+        questions.writeSpatial(scene, ShapeWorld.spatialQuestionRandom(config.seed(), index), SPATIAL_QUESTIONS)
+                .forEach(q -> spatial.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
         ArrayNode neg = r.putArray("hard_negatives");
         ann.hardNegatives().forEach(h -> neg.addObject().put("caption", h.caption()).put("type", h.type()).put("positive", h.positive()));
         return new Item(image, r, scene, ann);

@@ -101,6 +101,16 @@ final class SceneChecker {
         if ((m = Pattern.compile("is the (.+) " + REL + " the (.+)\\?").matcher(question)).matches()) {
             return relationHolds(scene, unique(scene, m.group(1)), m.group(2), unique(scene, m.group(3))) ? "yes" : "no";
         }
+        if ((m = Pattern.compile("where is the (.+) relative to the (.+)\\?").matcher(question)).matches()) {
+            SceneObject a = unique(scene, m.group(1));
+            SceneObject b = unique(scene, m.group(2));
+            double dx = a.x() - b.x();
+            double dy = a.y() - b.y();
+            if (Math.abs(dx) >= Math.abs(dy)) {
+                return dx < 0 ? "left" : "right";
+            }
+            return dy < 0 ? "above" : "below";
+        }
         throw new AssertionError("cannot read question \"" + question + "\"");
     }
 

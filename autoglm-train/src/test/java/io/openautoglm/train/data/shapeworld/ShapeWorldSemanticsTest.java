@@ -69,6 +69,27 @@ class ShapeWorldSemanticsTest {
     }
 
     @Test
+    void spatialQuestionsAskAboutTwoNamedObjectsAndAnswerWithTheirDominantDirection() {
+        Map<String, Integer> answers = new HashMap<>();
+        for (var it : items) {
+            var spatial = it.record().get(ShapeWorldGenerator.SPATIAL_QA_KEY);
+            long named = it.scene().objects().stream().filter(o -> Phrases.referent(it.scene(), o) != null).count();
+            assertThat(spatial).as("spatial questions for " + it.scene()).hasSize((int) Math.min(2, named * (named - 1)));
+            Set<String> asked = new HashSet<>();
+            for (var q : spatial) {
+                String question = q.get("question").asText();
+                assertThat(asked.add(question)).as("asked twice: " + question).isTrue();
+                assertThat(q.get("type").asText()).isEqualTo("position");
+                assertThat(q.get("answer").asText()).as(question + " for " + it.scene()).isEqualTo(SceneChecker.answer(it.scene(), question));
+                answers.merge(q.get("answer").asText(), 1, Integer::sum);
+            }
+        }
+        assertThat(answers.keySet()).containsExactlyInAnyOrder("left", "right", "above", "below");
+        // The layout decides the answer: no direction dominates the others.
+        assertThat(answers.values()).allSatisfy(n -> assertThat(n).isGreaterThan(answers.values().stream().mapToInt(x -> x).sum() / 8));
+    }
+
+    @Test
     void hardNegativesAreFalseAndTheirPositivesTrue() {
         Set<String> types = new HashSet<>();
         for (var it : items) {
