@@ -18,9 +18,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -37,6 +39,9 @@ public final class TrainingModels {
     /** Parameters indexed by token id, remapped row by row when the vocabulary grows. */
     private static final List<String> TOKEN_TABLES = List.of("text_model.embeddings.token_embedding.weight",
             "text_decoder.embeddings.token_embedding.weight");
+
+    /** The answer classifier's output rows, one per answer, which grow at the end when answers are added. */
+    private static final List<String> ANSWER_ROWS = List.of("answer_head.out.weight", "answer_head.out.bias");
 
     private TrainingModels() {}
 
@@ -95,6 +100,25 @@ public final class TrainingModels {
                 .toList(), MAX_ANSWERS);
     }
 
+    /**
+     * A fine-tuned answer head keeps its classes in their order and gains the training answers it
+     * lacks at the end (most frequent first), up to {@value #MAX_ANSWERS} in all: otherwise questions
+     * with new answers would train nothing.
+     */
+    static List<String> grownAnswers(List<String> known, ImageTextDataset train) {
+        List<String> answers = new ArrayList<>(known);
+        Set<String> seen = new HashSet<>(known);
+        for (String answer : answerVocabulary(train)) {
+            if (answers.size() >= MAX_ANSWERS) {
+                break;
+            }
+            if (seen.add(answer)) {
+                answers.add(answer);
+            }
+        }
+        return answers;
+    }
+
     /** Every tag of the training records, most frequent first (ties alphabetical), at most {@value #MAX_TAGS}. */
     static List<String> tagVocabulary(ImageTextDataset train, TrainConfig config) {
         List<String> tags = byFrequency(train.examples().stream().flatMap(ex -> ex.tags().stream()).toList(), MAX_TAGS);
@@ -114,7 +138,7 @@ public final class TrainingModels {
                 .limit(limit).map(Map.Entry::getKey).toList();
     }
 
-    /** The loaded model, or a larger copy of it with new words and/or fusion heads. */
+    /** The loaded model, or a larger copy of it with new words, fusion heads, answers and/or a tag head. */
     private static MultimodalModel grow(MultimodalModel base, Path baseDir, List<String> texts, ImageTextDataset train,
             TrainConfig config, Path out, String name) throws IOException {
         ClipConfig target = base.config();
@@ -135,6 +159,8 @@ public final class TrainingModels {
         }
         if (config.model().fusionLayers() > 0 && target.fusion() == null) {
             target = target.withFusion(fusionConfig(config.model(), target, train));
+        } else if (config.loss().answer() > 0 && target.fusion() != null) {
+            target = target.withFusion(target.fusion().withAnswers(grownAnswers(target.fusion().answers(), train)));
         }
         if (config.loss().tags() > 0 && target.imageTags().isEmpty()) {
             target = target.withImageTags(tagVocabulary(train, config));
@@ -160,6 +186,12 @@ public final class TrainingModels {
             long[] shape = e.getValue().getArray().getShape().getShape();
             if (java.util.Arrays.equals(shape, old.getArray().getShape().getShape())) {
                 e.getValue().getArray().set(old.getArray().toFloatArray());
+            } else if (ANSWER_ROWS.contains(e.getKey()) && shape[0] > old.getArray().getShape().get(0)) {
+                // A grown answer head: the known answers are the first rows, the new ones stay random.
+                float[] rows = e.getValue().getArray().toFloatArray();
+                float[] oldRows = old.getArray().toFloatArray();
+                System.arraycopy(oldRows, 0, rows, 0, oldRows.length);
+                e.getValue().getArray().set(rows);
             } else if (remap != null && TOKEN_TABLES.contains(e.getKey())) {
                 float[] rows = e.getValue().getArray().toFloatArray();
                 float[] oldRows = old.getArray().toFloatArray();

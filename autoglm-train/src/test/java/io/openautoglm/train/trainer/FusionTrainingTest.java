@@ -119,6 +119,41 @@ class FusionTrainingTest {
         }
     }
 
+    /**
+     * Fine-tuning a fusion model on questions from a second manifest key (data.question_keys) whose
+     * answers it has never seen: the answer head keeps its classes and their weights, and gains the
+     * new answers at the end.
+     */
+    @Test
+    void fineTuningAFusionModelGrowsItsAnswersFromEveryQuestionKey(@TempDir Path out) throws Exception {
+        Trainer.Result base = new Trainer(TinyRuns.config(train, null, out.resolve("base"), 3, "model.fusion_layers=1", "loss.answer=1"),
+                null, QUIET).run(false);
+        Path extra = train.resolveSibling("train-where.jsonl"); // beside train.jsonl: the same image paths
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(train)) {
+            var record = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(line);
+            record.putArray("where_qa").addObject().put("question", "where is the square?").put("answer", "middle");
+            lines.add(JSON.writeValueAsString(record));
+        }
+        Files.write(extra, lines);
+        Trainer.Result tuned = new Trainer(TinyRuns.config(extra, null, out.resolve("tuned"), 2, "model.init_from=" + base.modelDir(),
+                "loss.answer=1", "data.question_keys=[qa, where_qa]", "optim.lr=1e-9"), null, QUIET).run(false);
+        try (MultimodalModel before = MultimodalModel.load(base.modelDir()); MultimodalModel after = MultimodalModel.load(tuned.modelDir())) {
+            List<String> old = before.config().fusion().answers();
+            List<String> grown = after.config().fusion().answers();
+            assertThat(old).doesNotContain("middle");
+            assertThat(grown).startsWith(old.toArray(String[]::new)).endsWith("middle").hasSize(old.size() + 1);
+            for (String name : List.of("answer_head.out.weight", "answer_head.out.bias")) {
+                float[] was = before.network().namedParameters().get(name).getArray().toFloatArray();
+                float[] now = after.network().namedParameters().get(name).getArray().toFloatArray();
+                assertThat(now).as(name).hasSize(was.length / old.size() * grown.size());
+                for (int i = 0; i < was.length; i++) {
+                    assertThat(now[i]).as(name + "[" + i + "]").isCloseTo(was[i], org.assertj.core.data.Offset.offset(1e-5f));
+                }
+            }
+        }
+    }
+
     @Test
     void fusionObjectivesWithoutHeadsAreRefused(@TempDir Path out) {
         assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out, 2, "loss.answer=1"), null, QUIET).run(false))
