@@ -7,15 +7,27 @@
 #   - embedding (EmbeddingBenchmark): a ViT-B/32-shaped CLIP, images and texts, batch 1 and 32.
 # Writes bench/results/mkl-on-amd.txt.
 #
-#   bench/mkl-on-amd.sh [--threads 2]
+#   bench/mkl-on-amd.sh [--threads 2] [--shim-first] [--out FILE]
+#
+# --shim-first runs the shim side first (to see that the order, not the shim, is not what differs);
+# --out names the output file (default bench/results/mkl-on-amd.txt).
 #
 # Needs: Java 17, a C compiler for the shim (apt-get install gcc), python3 for the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=2
-[[ ${1:-} == --threads ]] && THREADS=$2
-OUT=bench/results
-mkdir -p "$OUT"
+SIDES=(shipped shim)
+RESULT=bench/results/mkl-on-amd.txt
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --threads) THREADS=$2; shift 2 ;;
+    --shim-first) SIDES=(shim shipped); shift ;;
+    --out) RESULT=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$(dirname "$RESULT")"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -32,6 +44,7 @@ JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.py
 
 {
   echo "# libtorch's oneMKL as shipped against the vendor shim (LD_PRELOAD $SHIM), same run, $THREADS intra-op threads"
+  echo "order:   ${SIDES[0]} first, then ${SIDES[1]}"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') ($(grep -m1 vendor_id /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average before start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java:    $(java -version 2>&1 | head -1)"
@@ -40,7 +53,7 @@ JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.py
 } > "$TMP/header.txt"
 cat "$TMP/header.txt"
 
-for side in shipped shim; do
+for side in "${SIDES[@]}"; do
   pre=""
   [[ $side == shim ]] && pre="$PWD/$SHIM"
   echo; echo "== training step, conv stem ($side) =="
@@ -51,9 +64,9 @@ for side in shipped shim; do
     --batches 1,32 --json "$TMP/embed-$side.json" 2> >(grep -v -E ' (INFO|WARN) ' >&2)
 done
 
-python3 - "$TMP" "$OUT" <<'PYEOF'
+python3 - "$TMP" "$RESULT" <<'PYEOF'
 import json, sys, os
-tmp, out = sys.argv[1], sys.argv[2]
+tmp, result = sys.argv[1], sys.argv[2]
 load = lambda name: json.load(open(os.path.join(tmp, name)))
 lines = [open(os.path.join(tmp, "header.txt")).read().rstrip(), ""]
 lines.append("%-34s | %12s %12s %7s" % ("", "shipped", "shim", "ratio"))
@@ -69,10 +82,10 @@ for a, b in zip(es["points"], eh["points"]):
 lines.append("")
 lines.append("ratio = shim / shipped (> 1: the shim is faster). Each figure is the median of timed repetitions (see")
 lines.append("bench/training-throughput.sh and bench/embedding-throughput.sh for the protocols).")
-lines.append("load average after the run: " + open("/proc/loadavg").read().split(" ", 3)[:3].__str__())
+lines.append("load average after the run: " + " ".join(open("/proc/loadavg").read().split()[:3]))
 text = "\n".join(lines) + "\n"
 print(); print(text, end="")
-tmpout = os.path.join(out, ".mkl-on-amd.txt.tmp")
+tmpout = result + ".tmp"
 open(tmpout, "w").write(text)
-os.replace(tmpout, os.path.join(out, "mkl-on-amd.txt"))
+os.replace(tmpout, result)
 PYEOF

@@ -54,7 +54,7 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
     public record Model(
             String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
-            int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers) {
+            int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions) {
         public Model {
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
             Checks.range("model.decoder_layers", decoderLayers, 1, 48);

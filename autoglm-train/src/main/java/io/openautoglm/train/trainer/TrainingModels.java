@@ -91,7 +91,8 @@ public final class TrainingModels {
         if (answers.isEmpty()) {
             answers = List.of("yes", "no"); // a head must have classes; no question trains it
         }
-        return new FusionConfig(m.fusionLayers(), m.decoderLayers(), clip.text().heads(), clip.text().mlpSize(), answers);
+        return new FusionConfig(m.fusionLayers(), m.decoderLayers(), clip.text().heads(), clip.text().mlpSize(), answers,
+                m.fusionImagePositions());
     }
 
     /** The training answers, most frequent first (ties alphabetical), at most {@value #MAX_ANSWERS} (VQA v2 keeps its top 3,129). */
@@ -159,8 +160,13 @@ public final class TrainingModels {
         }
         if (config.model().fusionLayers() > 0 && target.fusion() == null) {
             target = target.withFusion(fusionConfig(config.model(), target, train));
-        } else if (config.loss().answer() > 0 && target.fusion() != null) {
-            target = target.withFusion(target.fusion().withAnswers(grownAnswers(target.fusion().answers(), train)));
+        } else if (target.fusion() != null) {
+            if (config.loss().answer() > 0) {
+                target = target.withFusion(target.fusion().withAnswers(grownAnswers(target.fusion().answers(), train)));
+            }
+            if (config.model().fusionImagePositions() && !target.fusion().imagePositions()) {
+                target = target.withFusion(target.fusion().withImagePositions(true)); // starts at zero: the heads work as before
+            }
         }
         if (config.loss().tags() > 0 && target.imageTags().isEmpty()) {
             target = target.withImageTags(tagVocabulary(train, config));

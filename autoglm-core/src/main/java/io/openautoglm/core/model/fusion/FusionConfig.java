@@ -20,8 +20,14 @@ import java.util.List;
  * @param heads attention heads in both
  * @param mlpSize feed-forward width in both
  * @param answers the answer vocabulary of the question-answering head, in class order
+ * @param imagePositions whether the fusion encoder adds explicit 2D position features to the image
+ *     tokens it reads ({@link ImagePositions}); absent in older models, which read them without
  */
-public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers) {
+public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers, boolean imagePositions) {
+
+    public FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers) {
+        this(layers, decoderLayers, heads, mlpSize, answers, false);
+    }
 
     public FusionConfig {
         require(layers > 0, "fusion num_hidden_layers must be positive, got " + layers);
@@ -37,7 +43,8 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
         List<String> answers = new ArrayList<>();
         node.path("answers").forEach(a -> answers.add(a.asText()));
         return new FusionConfig(node.path("num_hidden_layers").asInt(0), node.path("num_decoder_layers").asInt(0),
-                node.path("num_attention_heads").asInt(0), node.path("intermediate_size").asInt(0), answers);
+                node.path("num_attention_heads").asInt(0), node.path("intermediate_size").asInt(0), answers,
+                node.path("image_position_features").asBoolean(false));
     }
 
     public ObjectNode toJson() {
@@ -46,6 +53,9 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
         f.put("num_decoder_layers", decoderLayers);
         f.put("num_attention_heads", heads);
         f.put("intermediate_size", mlpSize);
+        if (imagePositions) {
+            f.put("image_position_features", true); // ours only; absent means none
+        }
         ArrayNode a = f.putArray("answers");
         answers.forEach(a::add);
         return f;
@@ -53,7 +63,12 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
 
     /** The same heads with another answer vocabulary. */
     public FusionConfig withAnswers(List<String> newAnswers) {
-        return new FusionConfig(layers, decoderLayers, heads, mlpSize, newAnswers);
+        return new FusionConfig(layers, decoderLayers, heads, mlpSize, newAnswers, imagePositions);
+    }
+
+    /** The same heads with or without image position features. */
+    public FusionConfig withImagePositions(boolean on) {
+        return new FusionConfig(layers, decoderLayers, heads, mlpSize, answers, on);
     }
 
     private static void require(boolean ok, String message) {

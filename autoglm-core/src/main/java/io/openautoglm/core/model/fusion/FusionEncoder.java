@@ -20,6 +20,7 @@ import java.util.List;
 public final class FusionEncoder extends ParamBlock {
     private final List<FusionLayer> layers = new ArrayList<>();
     private final Norm finalNorm;
+    private final ImagePositions imagePositions; // null unless fusion.imagePositions()
 
     public FusionEncoder(ClipConfig.TextConfig text, int imageWidth, FusionConfig fusion) {
         for (int i = 0; i < fusion.layers(); i++) {
@@ -27,6 +28,7 @@ public final class FusionEncoder extends ParamBlock {
                     text.activation(), text.layerNormEps())));
         }
         finalNorm = child("final_layer_norm", new Norm(text.width(), text.layerNormEps()));
+        imagePositions = fusion.imagePositions() ? child("image_positions", new ImagePositions(imageWidth)) : null;
     }
 
     /**
@@ -37,6 +39,9 @@ public final class FusionEncoder extends ParamBlock {
      */
     public NDArray apply(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
         NDArray x = text;
+        if (imagePositions != null) {
+            image = imagePositions.apply(store, image, training); // (B, M, Dv)
+        }
         for (FusionLayer layer : layers) {
             x = layer.apply(store, x, image, keyMask, training); // (B, T, D)
         }

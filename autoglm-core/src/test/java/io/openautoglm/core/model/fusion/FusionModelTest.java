@@ -28,8 +28,12 @@ class FusionModelTest {
     private static final List<String> ANSWERS = List.of("yes", "no", "red", "2");
 
     private static MultimodalModel fusionModel() throws Exception {
+        return fusionModel(f -> f);
+    }
+
+    private static MultimodalModel fusionModel(java.util.function.UnaryOperator<FusionConfig> change) throws Exception {
         ClipConfig base = ClipConfig.fromHuggingFace(JSON.readTree(ParityFixture.HF.resolve("config.json").toFile()));
-        ClipConfig config = base.withFusion(new FusionConfig(2, 1, base.text().heads(), base.text().mlpSize(), ANSWERS));
+        ClipConfig config = base.withFusion(change.apply(new FusionConfig(2, 1, base.text().heads(), base.text().mlpSize(), ANSWERS)));
         return MultimodalModel.randomlyInitialized(config, ParityFixture.HF.resolve("tokenizer.json"),
                 PreprocessorConfig.clipDefaults(base.vision().imageSize()), 5, "fusion-test");
     }
@@ -111,6 +115,71 @@ class FusionModelTest {
             assertThat(one.get("0, 0:2, :").sub(two.get("0, 0:2, :")).abs().max().getFloat()).isLessThan(1e-5f);
             assertThat(one.get("0, 2:, :").sub(two.get("0, 2:, :")).abs().max().getFloat()).isGreaterThan(1e-4f);
         }
+    }
+
+    /**
+     * Cross-attention alone cannot tell where an image token is: shuffling the grid tokens leaves
+     * the pair state unchanged. Image position features make it depend on the layout; they start
+     * at zero (so adding them to a trained model changes nothing), and they survive save and load.
+     */
+    @Test
+    void imagePositionFeaturesMakeTheLayoutCount(@TempDir Path dir) throws Exception {
+        try (MultimodalModel model = fusionModel(positions -> positions.withImagePositions(true)); NDManager m = model.manager().newSubManager()) {
+            ClipModel net = model.network();
+            ParameterStore store = new ParameterStore(m, false);
+            RgbImage image = picture(model, "pic0_32x32_RGB.png");
+            int s = model.imageProcessor().config().imageSize();
+            NDArray tokens = net.imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+            long n = tokens.getShape().get(1);
+            long[] order = new long[(int) n]; // class token first, the grid reversed
+            for (int i = 1; i < n; i++) {
+                order[i] = n - i;
+            }
+            NDArray shuffled = tokens.get(":, {}, :", m.create(order)); // (1, N + 1, Dv)
+            long[] ids = model.tokenizer().encode("a red square");
+            NDArray text = m.create(ids, new Shape(1, ids.length));
+            float[] plain = net.fuse(store, net.textTokens(store, text, false), text, tokens, false).toFloatArray();
+            float[] plainShuffled = net.fuse(store, net.textTokens(store, text, false), text, shuffled, false).toFloatArray();
+            assertThat(plainShuffled).containsExactly(plain, org.assertj.core.data.Offset.offset(1e-5f));
+
+            var weight = net.namedParameters().get("fusion_encoder.image_positions.weight");
+            assertThat(weight.getArray().abs().max().getFloat()).isZero();
+            float[] w = new float[(int) weight.getArray().size()];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) Math.sin(i * 0.37);
+            }
+            weight.getArray().set(w);
+            float[] placed = net.fuse(store, net.textTokens(store, text, false), text, tokens, false).toFloatArray();
+            float[] placedShuffled = net.fuse(store, net.textTokens(store, text, false), text, shuffled, false).toFloatArray();
+            double moved = 0;
+            for (int i = 0; i < placed.length; i++) {
+                moved = Math.max(moved, Math.abs(placed[i] - placedShuffled[i]));
+            }
+            assertThat(moved).isGreaterThan(1e-3);
+
+            model.save(dir.resolve("saved"), null);
+            assertThat(Files.readString(dir.resolve("saved/config.json"))).contains("\"image_position_features\" : true");
+            try (MultimodalModel copy = MultimodalModel.load(dir.resolve("saved"))) {
+                assertThat(copy.config().fusion().imagePositions()).isTrue();
+                assertThat(copy.network().namedParameters().get("fusion_encoder.image_positions.weight").getArray().toFloatArray())
+                        .containsExactly(w);
+            }
+        }
+    }
+
+    @Test
+    void positionFeaturesRunLeftToRightAndTopToBottom() {
+        float[] f = ImagePositions.features(1 + 4 * 4); // (17, F)
+        int k = ImagePositions.FEATURES;
+        for (int j = 0; j < k; j++) {
+            assertThat(f[j]).as("class token feature %d", j).isZero();
+        }
+        // Token 1 is the top-left cell, token 4 the top-right, token 13 the bottom-left.
+        assertThat(f[1 * k]).isLessThan(f[4 * k]);
+        assertThat(f[1 * k + 1]).isEqualTo(f[4 * k + 1]).isLessThan(f[13 * k + 1]);
+        assertThatThrownBy(() -> ImagePositions.features(1 + 10)).isInstanceOf(UserInputException.class).hasMessageContaining("square grid");
+        assertThat(FusionConfig.fromJson(new FusionConfig(1, 1, 2, 8, ANSWERS).toJson()).imagePositions()).isFalse();
+        assertThat(FusionConfig.fromJson(new FusionConfig(1, 1, 2, 8, ANSWERS, true).toJson()).imagePositions()).isTrue();
     }
 
     @Test
