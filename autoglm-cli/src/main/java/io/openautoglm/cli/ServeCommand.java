@@ -195,6 +195,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on " + server.url());
+        io.openautoglm.core.MklVendorCheck.note().ifPresent(out::println);
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");
         if (fusion != null) {
