@@ -98,7 +98,6 @@ final class TrainCommand implements Callable<Integer> {
         overrides.addAll(sets);
         TrainConfig cfg = TrainConfigLoader.load(config, overrides);
         PrintWriter o = spec.commandLine().getOut();
-        io.openautoglm.core.MklVendorCheck.note().ifPresent(spec.commandLine().getErr()::println);
         Trainer.Result result = new Trainer(cfg, validator(cfg, spec.commandLine().getErr()), System.err)
                 .run(resume, stopAfter == null ? Long.MAX_VALUE : stopAfter);
         if (result.modelDir() == null) {

@@ -106,6 +106,7 @@ public final class Trainer {
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
                 trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
+        io.openautoglm.core.MklVendorCheck.note().ifPresent(log::println);
 
         String name = out.toAbsolutePath().normalize().getFileName().toString();
         try (MultimodalModel model = latest.isPresent() ? resumeModel(latest.get()) : TrainingModels.create(config, train, out, name)) {
