@@ -34,11 +34,7 @@ mkdir -p "$(dirname "$RESULT")"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR || -n $(find autoglm-core/src/main autoglm-train/src/main autoglm-cli/src/main -newer "$JAR" -type f | head -1) ]]; then
-  echo "building..." >&2
-  ./mvnw -q -DskipTests install >&2
-fi
+source bench/lib/cli-jar.sh
 SHIM=$PWD/tools/mkl-on-amd/libmkl_intel_cpu.so
 [[ -f $SHIM ]] || tools/mkl-on-amd/build.sh >&2
 

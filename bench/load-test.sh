@@ -18,11 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${LOAD_TEST_OUT:-bench/results}"
 mkdir -p "$OUT"
-JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR || -n $(find autoglm-*/src pom.xml */pom.xml -newer "$JAR" -type f | head -1) ]]; then
-  echo "building..." >&2
-  ./mvnw -q -o -DskipTests package >&2 || ./mvnw -q -DskipTests package >&2
-fi
+source bench/lib/cli-jar.sh
 export TORCH_CPP_LOG_LEVEL=ERROR
 {
   echo "# Load test: autoglm serve (child processes) on loopback, bundled model, /v1/embeddings and /api/search"

@@ -9,11 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${1:-models/autoglm-shapes-tiny}"
 seconds="${2:-2}"
-JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR || -n $(find autoglm-*/src/main -newer "$JAR" -type f | head -1) ]]; then
-  echo "building..." >&2
-  ./mvnw -q -o -DskipTests package >&2 || ./mvnw -q -DskipTests package >&2
-fi
+source bench/lib/cli-jar.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./autoglm data shapeworld --out "$work/data" --count 40 --seed 3 --splits 0,0,1 >/dev/null

@@ -25,11 +25,7 @@ mkdir -p "$OUT"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR || -n $(find autoglm-core/src/main autoglm-train/src/main autoglm-cli/src/main -newer "$JAR" -type f | head -1) ]]; then
-  echo "building..." >&2
-  ./mvnw -q -DskipTests install >&2
-fi
+source bench/lib/cli-jar.sh
 "$PY" -c 'import torch' 2>/dev/null || { echo "no torch for $PY: apt-get install -y python3-torch" >&2; exit 1; }
 
 export TORCH_CPP_LOG_LEVEL=ERROR

@@ -34,11 +34,7 @@ DATA="${DATA:-random clustered}"
 RESULTS="${RESULTS:-bench/results}"
 XMX="${XMX:-$(( (N * DIM * 4 * 2) / 1048576 + 1024 < 2048 ? 2048 : (N * DIM * 4 * 2) / 1048576 + 1024 ))m}"
 
-JAR=autoglm-cli/target/autoglm-cli-0.1.0-SNAPSHOT.jar
-if [[ ! -f $JAR || ! -d autoglm-cli/target/lib || -n $(find autoglm-*/src/main -newer "$JAR" -type f | head -1) ]]; then
-  echo "building..." >&2
-  ./mvnw -q -DskipTests -Dmaven.test.skip=true package >&2
-fi
+source bench/lib/cli-jar.sh
 if [[ -n ${WORK:-} ]]; then
   work="$WORK"
   mkdir -p "$work"

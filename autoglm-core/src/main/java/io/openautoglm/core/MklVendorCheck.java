@@ -9,7 +9,7 @@ import java.util.Optional;
  * libtorch's bundled oneMKL runs its matrix kernels on a slow generic path on AMD processors unless
  * the vendor shim ({@code tools/mkl-on-amd}, loaded with {@code LD_PRELOAD}; {@code ./autoglm} does
  * it) tells it to choose by instruction set: about twice the speed on the hosts we measured
- * ({@code bench/mkl-on-amd.sh}). This says so once at start-up, where it matters, instead of
+ * ({@code bench/cpu-tuning.sh}). This says so once at start-up, where it matters, instead of
  * leaving an operator to find out from the throughput.
  */
 public final class MklVendorCheck {
