@@ -98,14 +98,17 @@ public final class ShapeWorldGenerator {
         ArrayNode tags = r.putArray("tags"); // what the picture shows, for an image-tag objective (loss.tags)
         scene.objects().stream().map(o -> o.shape()).distinct().sorted().forEach(shape -> tags.add(shape.word()));
         scene.objects().stream().map(o -> o.color()).distinct().sorted().forEach(color -> tags.add(color.word()));
-        ArrayNode qa = r.putArray("qa");
-        ann.qa().forEach(q -> qa.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
-        ArrayNode spatial = r.putArray(SPATIAL_QA_KEY);
-        questions.writeSpatial(scene, ShapeWorld.spatialQuestionRandom(config.seed(), index), SPATIAL_QUESTIONS)
-                .forEach(q -> spatial.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
+        putQuestions(r, "qa", ann.qa());
+        putQuestions(r, SPATIAL_QA_KEY, questions.writeSpatial(scene, ShapeWorld.spatialQuestionRandom(config.seed(), index), SPATIAL_QUESTIONS));
         ArrayNode neg = r.putArray("hard_negatives");
         ann.hardNegatives().forEach(h -> neg.addObject().put("caption", h.caption()).put("type", h.type()).put("positive", h.positive()));
         return new Item(image, r, scene, ann);
+    }
+
+    /** A list of {@code {"question", "answer", "type"}} under {@code key}, as {@link io.openautoglm.core.data.QuestionAnswer} reads it. */
+    private static void putQuestions(ObjectNode record, String key, List<Annotations.QaPair> pairs) {
+        ArrayNode list = record.putArray(key);
+        pairs.forEach(q -> list.addObject().put("question", q.question()).put("answer", q.answer()).put("type", q.type()));
     }
 
     public static String imageName(int index) {
