@@ -3,7 +3,7 @@
 #   shipped  libtorch as DJL ships it, glibc malloc as configured by default;
 #   mkl      LD_PRELOAD=tools/mkl-on-amd/libmkl_intel_cpu.so: libtorch's oneMKL picks its kernels by the
 #            instructions the CPU has instead of by its vendor (matters on AMD only);
-#   malloc   MALLOC_MMAP_THRESHOLD_=32 MiB, MALLOC_TRIM_THRESHOLD_=4 GiB, MALLOC_TOP_PAD_=256 MiB: glibc keeps
+#   malloc   tools/malloc-tuning.env (MALLOC_MMAP_THRESHOLD_ 32 MiB, MALLOC_TRIM_THRESHOLD_ 4 GiB, MALLOC_TOP_PAD_ 256 MiB): glibc keeps
 #            freed tensor memory for the next step instead of unmapping it and taking fresh page faults;
 #   both     the two together (what ./autoglm does on an AMD host).
 # Each side runs the training step (TrainingBenchmark: tiny preset, conv stem as the bundled recipe, batch 64
@@ -40,7 +40,7 @@ SHIM=$PWD/tools/mkl-on-amd/libmkl_intel_cpu.so
 
 export TORCH_CPP_LOG_LEVEL=ERROR OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
 JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -cp "$JAR:autoglm-cli/target/lib/*")
-MALLOC=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=268435456)
+mapfile -t MALLOC < <(grep -v -e '^#' -e '^$' tools/malloc-tuning.env) # the values ./autoglm exports
 
 {
   echo "# Native runtime settings: libtorch as shipped against the MKL vendor shim and glibc malloc tunables, same run, $THREADS intra-op threads"
