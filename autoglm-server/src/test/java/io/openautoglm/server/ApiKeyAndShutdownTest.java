@@ -101,20 +101,40 @@ class ApiKeyAndShutdownTest {
         AutoglmServer server = AutoglmServer.create(ServerConfig.defaults().withHostPort("127.0.0.1", 0)
                 .withBatching(slow, slow), model).start();
         String url = server.url();
-        List<CompletableFuture<Http.Reply>> inFlight = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String body = "{\"model\": \"" + model.name() + "\", \"input\": \"a slow circle " + i + "\"}";
-            inFlight.add(CompletableFuture.supplyAsync(() -> Http.post(url + "/v1/embeddings", body)));
-        }
-        long waitStart = System.nanoTime();
-        while (server.inFlight() < 4 && System.nanoTime() - waitStart < 5_000_000_000L) {
-            Thread.sleep(5);
-        }
-        assertThat(server.inFlight()).isEqualTo(4);
-        server.stop();
-        for (CompletableFuture<Http.Reply> f : inFlight) {
-            assertThat(f.get().status()).as(f.get().body()).isEqualTo(200);
+        // Four client threads of the test's own: the common pool is shared with whatever else
+        // the JVM runs and may not start four blocking posts at once.
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<Http.Reply>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String body = "{\"model\": \"" + model.name() + "\", \"input\": \"a slow circle " + i + "\"}";
+                inFlight.add(CompletableFuture.supplyAsync(() -> Http.post(url + "/v1/embeddings", body), clients));
+            }
+            long waitStart = System.nanoTime();
+            while (server.inFlight() < 4 && System.nanoTime() - waitStart < 5_000_000_000L) {
+                for (CompletableFuture<Http.Reply> f : inFlight) {
+                    // a post that ended before stop() began says why, instead of a bare count
+                    assertThat(f.isDone()).as(() -> "a request finished before stop(): " + describe(f)).isFalse();
+                }
+                Thread.sleep(5);
+            }
+            assertThat(server.inFlight()).isEqualTo(4);
+            server.stop();
+            for (CompletableFuture<Http.Reply> f : inFlight) {
+                assertThat(f.get().status()).as(f.get().body()).isEqualTo(200);
+            }
+        } finally {
+            clients.shutdownNow();
         }
         assertThatThrownBy(() -> Http.get(url + "/healthz")).isInstanceOf(java.io.UncheckedIOException.class);
+    }
+
+    private static String describe(CompletableFuture<Http.Reply> f) {
+        try {
+            Http.Reply reply = f.getNow(null);
+            return reply == null ? "not done" : reply.status() + " " + reply.body();
+        } catch (RuntimeException e) {
+            return e.toString();
+        }
     }
 }
