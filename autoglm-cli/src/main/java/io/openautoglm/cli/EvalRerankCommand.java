@@ -3,6 +3,7 @@ package io.openautoglm.cli;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.eval.RerankEvaluator;
+import io.openautoglm.eval.RetrievalMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,14 +51,20 @@ final class EvalRerankCommand implements Callable<Integer> {
             } else {
                 out.printf("rerank: %d queries over %d images, top %d re-scored; retriever %s, matcher %s%n", r.queries(), r.images(),
                         r.top(), stage1.name(), matcher.name());
-                out.printf("%-16s %12s %12s %12s %12s%n", "text->image", "R@1", "R@5", "R@10", "MRR");
-                EvalCommand.row(out, "dual encoder", 16, r.dualEncoder().recallAt1(), r.dualEncoder().recallAt5(),
-                        r.dualEncoder().recallAt10(), r.dualEncoder().mrr());
-                EvalCommand.row(out, "re-ranked", 16, r.reranked().recallAt1(), r.reranked().recallAt5(), r.reranked().recallAt10(),
-                        r.reranked().mrr());
+                out.println("relevant: the query's own picture (COCO protocol)");
+                rows(out, r.dualEncoder(), r.reranked());
+                out.printf("relevant: every picture whose captions include the query (%d of %d queries describe more than one)%n",
+                        r.sharedQueries(), r.queries());
+                rows(out, r.describedDualEncoder(), r.describedReranked());
             }
         }
         out.flush();
         return 0;
+    }
+
+    private static void rows(PrintWriter out, RetrievalMetrics.Summary first, RetrievalMetrics.Summary reranked) {
+        out.printf("%-16s %12s %12s %12s %12s%n", "text->image", "R@1", "R@5", "R@10", "MRR");
+        EvalCommand.row(out, "dual encoder", 16, first.recallAt1(), first.recallAt5(), first.recallAt10(), first.mrr());
+        EvalCommand.row(out, "re-ranked", 16, reranked.recallAt1(), reranked.recallAt5(), reranked.recallAt10(), reranked.mrr());
     }
 }

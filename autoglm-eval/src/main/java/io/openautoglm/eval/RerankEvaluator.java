@@ -23,6 +23,12 @@ import java.util.Map;
  * top N (the rest keep their order below them). The queries are the captions that have
  * compositional hard negatives in their record (each record's first caption), where word order
  * and attribute binding decide the answer.
+ *
+ * <p>Scored twice. In the COCO protocol a query's one relevant picture is its own. But a caption
+ * can describe other pictures exactly as well (ShapeWorld draws the same objects again: "a large
+ * purple circle"), and then finding one of those counts as a miss, so no ranker can pass the
+ * share of queries whose own picture is the only one. The second score counts as relevant every
+ * picture whose record lists the query among its captions.
  */
 public final class RerankEvaluator {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,11 +47,22 @@ public final class RerankEvaluator {
         this.progress = progress;
     }
 
-    public record Result(RetrievalMetrics.Summary dualEncoder, RetrievalMetrics.Summary reranked, int top, int queries, int images) {
+    /**
+     * @param dualEncoder, reranked scored with each query's own picture as the one relevant one
+     * @param describedDualEncoder, describedReranked scored with every picture the query describes as relevant
+     * @param sharedQueries queries that describe more than one picture of the manifest
+     */
+    public record Result(RetrievalMetrics.Summary dualEncoder, RetrievalMetrics.Summary reranked,
+            RetrievalMetrics.Summary describedDualEncoder, RetrievalMetrics.Summary describedReranked, int sharedQueries, int top,
+            int queries, int images) {
         public ObjectNode toJson() {
             ObjectNode o = JSON.createObjectNode();
             o.set("dual_encoder", dualEncoder.toJson());
             o.set("reranked", reranked.toJson());
+            ObjectNode described = o.putObject("every_described_picture");
+            described.set("dual_encoder", describedDualEncoder.toJson());
+            described.set("reranked", describedReranked.toJson());
+            o.put("queries_describing_several_pictures", sharedQueries);
             o.put("rerank_top", top);
             o.put("queries", queries);
             o.put("images", images);
@@ -59,6 +76,7 @@ public final class RerankEvaluator {
         }
         var fusion = matcher.fusion();
         Map<Path, Integer> imageIndex = new LinkedHashMap<>();
+        Map<String, java.util.Set<Integer>> describedBy = new java.util.HashMap<>(); // caption -> pictures it describes
         List<ManifestRecord> images = new ArrayList<>();
         List<String> queries = new ArrayList<>();
         List<Integer> relevant = new ArrayList<>();
@@ -67,6 +85,8 @@ public final class RerankEvaluator {
                 imageIndex.put(r.image(), images.size());
                 images.add(r);
             }
+            int picture = imageIndex.get(r.image());
+            r.captions().forEach(c -> describedBy.computeIfAbsent(sameCaption(c), k -> new java.util.TreeSet<>()).add(picture));
             boolean compositional;
             try {
                 compositional = !HardNegative.of(r).isEmpty();
@@ -89,6 +109,8 @@ public final class RerankEvaluator {
         int n = Math.min(top, images.size());
         float[][] reranked = new float[queries.size()][];
         int[][] truth = new int[queries.size()][];
+        int[][] described = new int[queries.size()][];
+        int shared = 0;
         // Queries share many candidates; keep the recently decoded pictures, a bounded number of them.
         int cacheSize = Math.max(4 * n, 256);
         Map<Integer, RgbImage> decoded = new LinkedHashMap<>(16, 0.75f, true) {
@@ -100,6 +122,8 @@ public final class RerankEvaluator {
         Progress p = Progress.start(progress, "re-ranking the top " + n, queries.size());
         for (int q = 0; q < queries.size(); q++) {
             truth[q] = new int[] {relevant.get(q)};
+            described[q] = describedBy.get(sameCaption(queries.get(q))).stream().mapToInt(Integer::intValue).toArray();
+            shared += described[q].length > 1 ? 1 : 0;
             int[] best = TopK.indices(cosine[q], n);
             List<RgbImage> candidates = new ArrayList<>();
             for (int i : best) {
@@ -114,7 +138,13 @@ public final class RerankEvaluator {
             p.advance(1);
         }
         p.finish();
-        return new Result(RetrievalMetrics.evaluate(cosine, truth), RetrievalMetrics.evaluate(reranked, truth), n, queries.size(),
+        return new Result(RetrievalMetrics.evaluate(cosine, truth), RetrievalMetrics.evaluate(reranked, truth),
+                RetrievalMetrics.evaluate(cosine, described), RetrievalMetrics.evaluate(reranked, described), shared, n, queries.size(),
                 images.size());
+    }
+
+    /** Captions that differ only in case or spacing are the same caption. */
+    private static String sameCaption(String caption) {
+        return caption.toLowerCase(java.util.Locale.ROOT).strip().replaceAll("\\s+", " ");
     }
 }

@@ -39,15 +39,21 @@ public final class CrossAttention extends ParamBlock {
      * @return (B, T, D)
      */
     public NDArray apply(ParameterStore store, NDArray x, NDArray memory, boolean training) {
+        return applyWithWeights(store, x, memory, training).get(0);
+    }
+
+    /** As {@link #apply}, also returning the attention weights (B, H, T, M), each row summing to 1. */
+    public NDList applyWithWeights(ParameterStore store, NDArray x, NDArray memory, boolean training) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
         long m = memory.getShape().get(1);
         NDArray q = splitHeads(query.apply(store, x, training).mul(constant(x, scale)), b, t); // (B, H, T, Dh)
         NDArray k = splitHeads(key.apply(store, memory, training), b, m); // (B, H, M, Dh)
         NDArray v = splitHeads(valueProj.apply(store, memory, training), b, m); // (B, H, M, Dh)
-        NDArray attended = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1).matMul(v); // (B, H, T, Dh)
+        NDArray weights = q.matMul(k.transpose(0, 1, 3, 2)).softmax(-1); // (B, H, T, M)
+        NDArray attended = weights.matMul(v); // (B, H, T, Dh)
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, D)
-        return out.apply(store, merged, training); // (B, T, D)
+        return new NDList(out.apply(store, merged, training), weights); // (B, T, D), (B, H, T, M)
     }
 
     private NDArray splitHeads(NDArray x, long b, long t) { // (B, T, D) -> (B, H, T, Dh)

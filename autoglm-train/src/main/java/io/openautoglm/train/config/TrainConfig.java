@@ -54,7 +54,8 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     /** The network: a preset trained from scratch, or a checkpoint to fine-tune. */
     public record Model(
             String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
-            int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions) {
+            int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions,
+            boolean fusionAttendedPositions) {
         public Model {
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
             Checks.range("model.decoder_layers", decoderLayers, 1, 48);
@@ -82,8 +83,17 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
      * picture has; it gives the image tower a direct signal for attributes that contrastive batches
      * rarely contrast (shape, when colour already tells most captions apart).
      */
-    public record Loss(double contrastive, double matching, double answer, double caption, double tags) {
+    public record Loss(double contrastive, double matching, double answer, double caption, double tags, double grounding) {
+        public Loss(double contrastive, double matching, double answer, double caption, double tags) {
+            this(contrastive, matching, answer, caption, tags, 0);
+        }
+
         public Loss {
+            Checks.range("loss.grounding", grounding, 0.0, 1000.0);
+            if (grounding > 0 && answer == 0) {
+                throw new UserInputException("loss.grounding trains on the question words that name an object, so it needs loss.answer "
+                        + "above 0 too");
+            }
             Checks.range("loss.tags", tags, 0.0, 1000.0);
             Checks.range("loss.contrastive", contrastive, 0.0, 1000.0);
             Checks.range("loss.matching", matching, 0.0, 1000.0);

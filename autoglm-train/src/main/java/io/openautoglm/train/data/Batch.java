@@ -24,6 +24,10 @@ public record Batch(int size, int negatives, int imageSize, int contextLength, f
      *     zeros for an empty question or one none of whose answers is in the vocabulary
      * @param questionsPerImage Q
      * @param captionIds (B, T) each picture's record caption, for the caption decoder
+     * @param groundingTargets (B * Q, T, 4) per question token: 1 where the token ends a phrase naming one
+     *     object, then that object's centre x, y and radius as fractions of the model's input; null unless
+     *     grounding trains
      */
-    public record FusionTargets(long[] questionIds, float[] answerTargets, int answerCount, int questionsPerImage, long[] captionIds) {}
+    public record FusionTargets(long[] questionIds, float[] answerTargets, int answerCount, int questionsPerImage, long[] captionIds,
+            float[] groundingTargets) {}
 }

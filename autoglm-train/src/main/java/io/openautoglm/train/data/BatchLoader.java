@@ -109,6 +109,7 @@ public final class BatchLoader implements AutoCloseable {
         List<String> negatives = new ArrayList<>();
         List<Integer> owners = new ArrayList<>();
         List<TrainingExample> examples = new ArrayList<>();
+        List<PictureFrame> frames = new ArrayList<>();
         for (int b = 0; b < batchSize; b++) {
             long position = k * batchSize + b;
             TrainingExample ex = dataset.get(exampleAt(position));
@@ -122,8 +123,10 @@ public final class BatchLoader implements AutoCloseable {
             };
             String caption = ex.captions().get(first ? 0 : choice);
             RgbImage image = imageLoader.load(ex.image());
-            if (crop != null) {
-                image = crop.apply(image, random);
+            RandomResizedCrop.Region region = crop == null ? null : crop.region(image.width(), image.height(), random);
+            frames.add(new PictureFrame(image.width(), image.height(), region));
+            if (region != null) {
+                image = RandomResizedCrop.crop(image, region.x(), region.y(), region.width(), region.height());
             }
             System.arraycopy(processor.preprocess(image), 0, pixels, b * per, per);
             System.arraycopy(tokenizer.encode(caption), 0, ids, b * t, t);
@@ -144,7 +147,7 @@ public final class BatchLoader implements AutoCloseable {
         float[] textToImage = ContrastiveLoss.targets(keys);
         float[] imageToText = negatives.isEmpty() ? textToImage : ContrastiveLoss.targets(keys, columnKeys);
         return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions,
-                owners.stream().mapToInt(Integer::intValue).toArray(), heads != null && heads.fusion() ? fusionTargets(k, examples) : null,
+                owners.stream().mapToInt(Integer::intValue).toArray(), heads != null && heads.fusion() ? fusionTargets(k, examples, frames) : null,
                 heads == null || heads.tags() == null ? null : tagTargets(examples, heads.tags()));
     }
 
@@ -167,7 +170,7 @@ public final class BatchLoader implements AutoCloseable {
      * Q distinct questions per picture (its own random stream; the first is the one a single-question
      * run draws) with soft answer targets, and the record captions.
      */
-    private Batch.FusionTargets fusionTargets(long k, List<TrainingExample> examples) {
+    private Batch.FusionTargets fusionTargets(long k, List<TrainingExample> examples, List<PictureFrame> frames) {
         int t = tokenizer.contextLength();
         Map<String, Integer> vocabulary = heads.answers();
         int q = heads.questionsPerImage();
@@ -175,6 +178,7 @@ public final class BatchLoader implements AutoCloseable {
         long[] questionIds = vocabulary == null ? null : new long[batchSize * q * t];
         float[] answerTargets = vocabulary == null ? null : new float[batchSize * q * a];
         long[] captionIds = heads.captions() ? new long[batchSize * t] : null;
+        float[] grounding = vocabulary != null && heads.grounding() ? new float[batchSize * q * t * 4] : null;
         long[] empty = tokenizer.encode("");
         for (int b = 0; b < batchSize; b++) {
             TrainingExample ex = examples.get(b);
@@ -195,9 +199,47 @@ public final class BatchLoader implements AutoCloseable {
                 QuestionAnswer qa = pool.remove(random.nextInt(pool.size()));
                 addAnswerTargets(qa, vocabulary, answerTargets, row * a);
                 System.arraycopy(tokenizer.encode(qa.question()), 0, questionIds, row * t, t);
+                if (grounding != null) {
+                    addGroundingTargets(qa.question(), ex.objects(), frames.get(b), grounding, row * t * 4);
+                }
             }
         }
-        return new Batch.FusionTargets(questionIds, answerTargets, a, q, captionIds);
+        return new Batch.FusionTargets(questionIds, answerTargets, a, q, captionIds, grounding);
+    }
+
+    /** A source picture's size and the crop taken of it (null: none). */
+    private record PictureFrame(int width, int height, RandomResizedCrop.Region crop) {}
+
+    /**
+     * For each phrase of {@code text} that names one object: at the phrase's last token, 1 and the
+     * object's centre and radius in the model's input (x, y, r), at {@code offset} + 4 * token. The token is the last
+     * one of the text cut after the phrase, so any tokenizer that splits words consistently places it.
+     */
+    private void addGroundingTargets(String text, List<ObjectGrounding.SceneObject> objects, PictureFrame frame, float[] targets,
+            int offset) {
+        for (ObjectGrounding.Mention mention : ObjectGrounding.mentions(text, objects)) {
+            ObjectGrounding.SceneObject o = mention.object();
+            double[] xy = ObjectGrounding.toInput(o.x(), o.y(), o.radius(), frame.width(), frame.height(), frame.crop(), processor.config());
+            int token = lastWordToken(tokenizer.encode(text.substring(0, mention.end())));
+            if (xy == null || token < 0) {
+                continue; // cropped away, or past the context length
+            }
+            targets[offset + 4 * token] = 1f;
+            targets[offset + 4 * token + 1] = (float) xy[0];
+            targets[offset + 4 * token + 2] = (float) xy[1];
+            targets[offset + 4 * token + 3] = (float) xy[2];
+        }
+    }
+
+    /** The position of the token before the end-of-text token, or -1 when the text was cut short. */
+    private int lastWordToken(long[] ids) {
+        long end = ids[ids.length - 1];
+        for (int p = 1; p < ids.length; p++) {
+            if (ids[p] == tokenizer.eosId()) {
+                return p == ids.length - 1 && end == tokenizer.eosId() ? -1 : p - 1;
+            }
+        }
+        return -1;
     }
 
     /** Each known answer's share among the question's known answers, at {@code offset}. */

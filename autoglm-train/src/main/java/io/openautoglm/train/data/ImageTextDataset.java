@@ -45,6 +45,12 @@ public final class ImageTextDataset {
      */
     public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
             List<String> questionKeys, String tagsKey, ImageLoader loader, PrintStream report) {
+        return open(manifest, positiveKey, skipBad, withHardNegatives, questionKeys, tagsKey, false, loader, report);
+    }
+
+    /** As above; {@code withObjects} also reads each record's scene objects ({@link ObjectGrounding#objects}). */
+    public static ImageTextDataset open(Manifest manifest, String positiveKey, boolean skipBad, boolean withHardNegatives,
+            List<String> questionKeys, String tagsKey, boolean withObjects, ImageLoader loader, PrintStream report) {
         List<ManifestRecord> records = manifest.records();
         String[] problems = new String[records.size()];
         TrainingExample[] checked = new TrainingExample[records.size()];
@@ -61,9 +67,10 @@ public final class ImageTextDataset {
                             ? HardNegative.of(r).stream().map(HardNegative::caption).toList() : List.of();
                     List<QuestionAnswer> questions = questionKeys.isEmpty() ? List.of() : QuestionAnswer.of(r, questionKeys);
                     List<String> tags = tagsKey == null ? List.of() : tags(r, tagsKey);
+                    List<ObjectGrounding.SceneObject> objects = withObjects ? ObjectGrounding.objects(r) : List.of();
                     loader.load(r.image());
                     checked[i] = new TrainingExample(r.lineNumber(), r.image(), r.captions(),
-                            positiveKey == null ? null : r.get(positiveKey), negatives, questions, tags);
+                            positiveKey == null ? null : r.get(positiveKey), negatives, questions, tags, objects);
                 } catch (UserInputException | IllegalArgumentException e) {
                     problems[i] = where + e.getMessage();
                 }

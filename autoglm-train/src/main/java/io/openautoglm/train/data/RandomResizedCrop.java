@@ -15,9 +15,16 @@ public final class RandomResizedCrop {
         this.scaleMin = scaleMin;
     }
 
+    /** The part of a picture a crop keeps, in pixels. */
+    public record Region(int x, int y, int width, int height) {}
+
     public RgbImage apply(RgbImage image, SplittableRandom random) {
-        int w = image.width();
-        int h = image.height();
+        Region r = region(image.width(), image.height(), random);
+        return r == null ? image : crop(image, r.x(), r.y(), r.width(), r.height());
+    }
+
+    /** The region {@link #apply} would keep of a w x h picture, or null for the whole picture. */
+    public Region region(int w, int h, SplittableRandom random) {
         double area = (double) w * h;
         for (int attempt = 0; attempt < 10; attempt++) {
             double target = area * (scaleMin + random.nextDouble() * (1 - scaleMin));
@@ -28,10 +35,10 @@ public final class RandomResizedCrop {
             if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
                 int x = random.nextInt(w - cw + 1);
                 int y = random.nextInt(h - ch + 1);
-                return crop(image, x, y, cw, ch);
+                return new Region(x, y, cw, ch);
             }
         }
-        return image;
+        return null;
     }
 
     static RgbImage crop(RgbImage image, int x, int y, int cw, int ch) {

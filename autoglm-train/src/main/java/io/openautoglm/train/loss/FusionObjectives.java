@@ -131,4 +131,57 @@ public final class FusionObjectives {
         NDArray logProbs = logits.logSoftmax(-1).reshape(-1).get(index); // (K)
         return logProbs.mean().neg(); // ()
     }
+
+    /**
+     * Attention grounding: at each token that names one object, the negative log of the
+     * cross-attention weight (averaged over heads) that falls on the picture grid cells the object
+     * covers: the cells whose centre lies within its radius, and the cell of its centre.
+     *
+     * @param attention (R, L, M) weights over the image tokens, the class token first, then a G x G
+     *     grid row by row; L the columns in use
+     * @param targets (R, T, 4) row-major, T >= L: 1 on a naming token, then its object's x, y and radius
+     *     as fractions of the picture; zeros elsewhere
+     * @return () the mean over naming tokens (0 when there are none)
+     */
+    public static NDArray grounding(NDArray attention, float[] targets, int contextLength) {
+        int r = (int) attention.getShape().get(0);
+        int l = (int) attention.getShape().get(1);
+        int m = (int) attention.getShape().get(2);
+        int grid = (int) Math.round(Math.sqrt(m - 1));
+        if (grid * grid + 1 != m) {
+            throw new IllegalArgumentException("grounding needs a class token and a square grid of picture tokens, got " + m);
+        }
+        float[] cells = new float[r * l * m];
+        float[] mask = new float[r * l];
+        int named = 0;
+        for (int i = 0; i < r; i++) {
+            for (int p = 0; p < l; p++) {
+                int from = (i * contextLength + p) * 4;
+                if (targets[from] == 0) {
+                    continue;
+                }
+                mask[i * l + p] = 1f;
+                named++;
+                double x = targets[from + 1];
+                double y = targets[from + 2];
+                double radius = targets[from + 3];
+                int at = (i * l + p) * m;
+                int centreRow = Math.min(grid - 1, (int) (y * grid));
+                int centreColumn = Math.min(grid - 1, (int) (x * grid));
+                for (int row = 0; row < grid; row++) {
+                    for (int column = 0; column < grid; column++) {
+                        double dx = (column + 0.5) / grid - x;
+                        double dy = (row + 0.5) / grid - y;
+                        boolean covered = dx * dx + dy * dy <= radius * radius || (row == centreRow && column == centreColumn);
+                        cells[at + 1 + row * grid + column] = covered ? 1f : 0f;
+                    }
+                }
+            }
+        }
+        NDManager manager = attention.getManager();
+        NDArray covered = manager.create(cells, new Shape(r, l, m)); // (R, L, M)
+        NDArray weight = manager.create(mask, new Shape(r, l)); // (R, L)
+        NDArray onObject = attention.mul(covered).sum(new int[] {2}).add(ParamBlock.constant(attention, 1e-6f)); // (R, L)
+        return onObject.log().mul(weight).sum().neg().mul(ParamBlock.constant(attention, 1f / Math.max(1, named))); // ()
+    }
 }

@@ -1,6 +1,7 @@
 package io.openautoglm.train.trainer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -64,7 +65,16 @@ final class MultiTaskLoss {
             int l = TokenColumns.usedLength(targets.questionIds(), rows, t, text.eosId());
             NDArray questions = micros.create(TokenColumns.firstColumns(targets.questionIds(), rows, t, l), new Shape(rows, l)); // (BQ, L)
             NDArray askedImages = q == 1 ? imageTokens : imageTokens.get(micros.create(ownerRows(b, q))); // (BQ, M, Dv)
-            NDArray pairs = net.fuse(store, net.textTokens(store, questions, true), questions, askedImages, true); // (BQ, Dt)
+            NDArray questionTokens = net.textTokens(store, questions, true); // (BQ, L, Dt)
+            NDArray pairs;
+            if (weights.grounding() > 0) {
+                NDList fused = net.fuseWithAttention(store, questionTokens, questions, askedImages, true);
+                pairs = fused.get(0); // (BQ, Dt)
+                NDArray loss = FusionObjectives.grounding(fused.get(1), targets.groundingTargets(), t); // ()
+                total = add(total, loss, weights.grounding(), parts, "grounding");
+            } else {
+                pairs = net.fuse(store, questionTokens, questions, askedImages, true); // (BQ, Dt)
+            }
             NDArray loss = FusionObjectives.answers(net.answerLogits(store, pairs, true), targets.answerTargets()); // ()
             total = add(total, loss, weights.answer(), parts, "answer");
         }

@@ -102,7 +102,7 @@ public final class Trainer {
         ImageTextDataset train = ImageTextDataset.open(trainManifest, config.data().positiveKey(),
                 "skip".equals(config.data().onBadRecord()), config.data().hardNegatives() > 0,
                 config.loss().answer() > 0 || config.model().fusionLayers() > 0 ? config.data().questionKeys() : List.of(), config.loss().tags() > 0 ? config.data().tagsKey() : null,
-                imageLoader, log);
+                config.loss().grounding() > 0, imageLoader, log);
         Manifest val = config.data().val() == null ? null : limit(Manifest.read(Path.of(config.data().val())), config.data().valLimit());
         log.printf(Locale.ROOT, "training on %d examples (%d skipped) from %s%s%n", train.size(), train.skipped().size(),
                 trainManifest.file(), val == null ? "" : ", validating on " + val.size() + " from " + val.file());
@@ -283,7 +283,7 @@ public final class Trainer {
         }
         Map<String, Integer> answers = loss.answer() > 0 ? indexOf(model.config().fusion().answers()) : null;
         Map<String, Integer> tags = loss.tags() > 0 ? indexOf(model.config().imageTags()) : null;
-        return new HeadTasks(answers, config.data().questionsPerImage(), loss.caption() > 0, tags);
+        return new HeadTasks(answers, config.data().questionsPerImage(), loss.caption() > 0, tags, loss.grounding() > 0);
     }
 
     private static Map<String, Integer> indexOf(List<String> labels) {

@@ -92,7 +92,7 @@ public final class TrainingModels {
             answers = List.of("yes", "no"); // a head must have classes; no question trains it
         }
         return new FusionConfig(m.fusionLayers(), m.decoderLayers(), clip.text().heads(), clip.text().mlpSize(), answers,
-                m.fusionImagePositions());
+                m.fusionImagePositions(), m.fusionAttendedPositions());
     }
 
     /** The training answers, most frequent first (ties alphabetical), at most {@value #MAX_ANSWERS} (VQA v2 keeps its top 3,129). */
@@ -166,6 +166,9 @@ public final class TrainingModels {
             }
             if (config.model().fusionImagePositions() && !target.fusion().imagePositions()) {
                 target = target.withFusion(target.fusion().withImagePositions(true)); // starts at zero: the heads work as before
+            }
+            if (config.model().fusionAttendedPositions() && !target.fusion().attendedPositions()) {
+                target = target.withFusion(target.fusion().withAttendedPositions(true)); // starts at zero too
             }
         }
         if (config.loss().tags() > 0 && target.imageTags().isEmpty()) {

@@ -14,6 +14,14 @@ import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.model.fusion.CaptionSearch;
 import io.openautoglm.train.ColorSquares;
 import io.openautoglm.train.TinyRuns;
+import io.openautoglm.core.image.ImageLoader;
+import io.openautoglm.train.config.TrainConfig;
+import io.openautoglm.train.data.Batch;
+import io.openautoglm.train.data.BatchLoader;
+import io.openautoglm.train.data.HeadTasks;
+import io.openautoglm.train.data.ImageTextDataset;
+import io.openautoglm.train.data.shapeworld.ShapeWorldConfig;
+import io.openautoglm.train.data.shapeworld.ShapeWorldGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -158,6 +166,60 @@ class FusionTrainingTest {
     void fusionObjectivesWithoutHeadsAreRefused(@TempDir Path out) {
         assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out, 2, "loss.answer=1"), null, QUIET).run(false))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("model.fusion_layers");
+    }
+
+    /**
+     * The grounding loss on ShapeWorld: the batch marks the words that name one object (the shape
+     * word or "object" ending the phrase) with that object's place, and training moves the first
+     * fusion layer's attention onto the named objects (the loss falls well below where it starts).
+     */
+    @Test
+    void groundingTargetsMarkTheNamingWordsAndTheLossFalls(@TempDir Path out) throws Exception {
+        Path shapes = out.resolve("shapes");
+        new ShapeWorldGenerator(ShapeWorldConfig.defaults(160, 3)).generate(shapes, false, line -> {});
+        Path shapesTrain = shapes.resolve("train.jsonl");
+        String[] settings = {"model.fusion_layers=2", "model.context_length=16", "model.fusion_attended_positions=true",
+            "data.question_keys=[qa, spatial_qa]", "data.questions_per_image=2", "loss.answer=1", "loss.grounding=1", "optim.lr=0.002",
+            "optim.warmup_steps=5"};
+        TrainConfig config = TinyRuns.config(shapesTrain, null, out.resolve("run"), 60, settings);
+        ImageTextDataset dataset = ImageTextDataset.open(Manifest.read(shapesTrain), null, false, false, List.of("qa", "spatial_qa"), null,
+                true, new ImageLoader(), QUIET);
+        try (MultimodalModel model = TrainingModels.create(config, dataset, out.resolve("created"), "t")) {
+            Map<String, Integer> answers = new java.util.HashMap<>();
+            model.config().fusion().answers().forEach(a -> answers.put(a, answers.size()));
+            try (BatchLoader loader = new BatchLoader(dataset, model.imageProcessor(), model.tokenizer(), new ImageLoader(), null, 16, "first",
+                    0, 7, 1, 1, new HeadTasks(answers, 2, false, null, true))) {
+                Batch.FusionTargets targets = loader.get(0).fusion();
+                int t = model.tokenizer().contextLength();
+                int named = 0;
+                for (int row = 0; row < 16 * 2; row++) {
+                    for (int p = 0; p < t; p++) {
+                        int at = (row * t + p) * 4;
+                        if (targets.groundingTargets()[at] == 0) {
+                            continue;
+                        }
+                        named++;
+                        String word = model.tokenizer().decode(new long[] {targets.questionIds()[row * t + p]}).strip();
+                        assertThat(word).isIn("circle", "square", "triangle", "diamond", "star", "cross", "object");
+                        assertThat(targets.groundingTargets()[at + 1]).isBetween(0f, 1f);
+                        assertThat(targets.groundingTargets()[at + 2]).isBetween(0f, 1f);
+                        assertThat(targets.groundingTargets()[at + 3]).isBetween(0.05f, 0.25f);
+                    }
+                }
+                assertThat(named).as("naming words in a batch of 32 questions").isGreaterThan(10);
+            }
+        }
+        new Trainer(config, null, QUIET).run(false);
+        List<JsonNode> lines = metrics(out.resolve("run"));
+        double first = mean(lines.subList(0, 5), "loss_grounding");
+        double last = mean(lines.subList(lines.size() - 5, lines.size()), "loss_grounding");
+        assertThat(last).isLessThan(first * 0.7);
+    }
+
+    @Test
+    void groundingWithoutAnswersIsRefused(@TempDir Path out) {
+        assertThatThrownBy(() -> TinyRuns.config(train, null, out, 2, "model.fusion_layers=1", "loss.grounding=1"))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("loss.grounding").hasMessageContaining("loss.answer");
     }
 
     private static List<JsonNode> metrics(Path out) throws Exception {

@@ -2,6 +2,7 @@ package io.openautoglm.core.model.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
@@ -116,6 +117,18 @@ public final class ClipModel extends ParamBlock {
         requireFusion();
         NDArray fused = fusionEncoder.apply(store, textTokens, text.paddingMask(ids), imageTokens, training); // (B, T, Dt)
         return text.pool(fused, ids); // (B, Dt)
+    }
+
+    /**
+     * As {@link #fuse}, also returning where each text token looks in the picture in the first
+     * fusion layer (cross-attention weights averaged over heads).
+     *
+     * @return the fused state at each text's end token (B, Dt), and the weights (B, T, M) over the image tokens
+     */
+    public NDList fuseWithAttention(ParameterStore store, NDArray textTokens, NDArray ids, NDArray imageTokens, boolean training) {
+        requireFusion();
+        NDList fused = fusionEncoder.applyWithFirstCrossWeights(store, textTokens, text.paddingMask(ids), imageTokens, training);
+        return new NDList(text.pool(fused.get(0), ids), fused.get(1)); // (B, Dt), (B, T, M)
     }
 
     /** pair states (B, Dt) -> matching logits (B, 2): [no match, match]. */

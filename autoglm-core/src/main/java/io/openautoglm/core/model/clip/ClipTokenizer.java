@@ -33,6 +33,11 @@ public final class ClipTokenizer implements AutoCloseable {
         return config.contextLength();
     }
 
+    /** The end-of-text token's id. */
+    public long eosId() {
+        return config.eosId();
+    }
+
     /** One text to exactly {@code contextLength} ids: start, words, end, padding. */
     public long[] encode(String text) {
         long[] raw = tokenizer.encode(text).getIds();

@@ -22,11 +22,18 @@ import java.util.List;
  * @param answers the answer vocabulary of the question-answering head, in class order
  * @param imagePositions whether the fusion encoder adds explicit 2D position features to the image
  *     tokens it reads ({@link ImagePositions}); absent in older models, which read them without
+ * @param attendedPositions whether each text token gains, after the first fusion layer, the position
+ *     its cross-attention looked at ({@link AttendedPositions}); absent in older models
  */
-public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers, boolean imagePositions) {
+public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers, boolean imagePositions,
+        boolean attendedPositions) {
 
     public FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers) {
-        this(layers, decoderLayers, heads, mlpSize, answers, false);
+        this(layers, decoderLayers, heads, mlpSize, answers, false, false);
+    }
+
+    public FusionConfig(int layers, int decoderLayers, int heads, int mlpSize, List<String> answers, boolean imagePositions) {
+        this(layers, decoderLayers, heads, mlpSize, answers, imagePositions, false);
     }
 
     public FusionConfig {
@@ -44,7 +51,7 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
         node.path("answers").forEach(a -> answers.add(a.asText()));
         return new FusionConfig(node.path("num_hidden_layers").asInt(0), node.path("num_decoder_layers").asInt(0),
                 node.path("num_attention_heads").asInt(0), node.path("intermediate_size").asInt(0), answers,
-                node.path("image_position_features").asBoolean(false));
+                node.path("image_position_features").asBoolean(false), node.path("attended_position_features").asBoolean(false));
     }
 
     public ObjectNode toJson() {
@@ -56,6 +63,9 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
         if (imagePositions) {
             f.put("image_position_features", true); // ours only; absent means none
         }
+        if (attendedPositions) {
+            f.put("attended_position_features", true); // ours only; absent means none
+        }
         ArrayNode a = f.putArray("answers");
         answers.forEach(a::add);
         return f;
@@ -63,12 +73,17 @@ public record FusionConfig(int layers, int decoderLayers, int heads, int mlpSize
 
     /** The same heads with another answer vocabulary. */
     public FusionConfig withAnswers(List<String> newAnswers) {
-        return new FusionConfig(layers, decoderLayers, heads, mlpSize, newAnswers, imagePositions);
+        return new FusionConfig(layers, decoderLayers, heads, mlpSize, newAnswers, imagePositions, attendedPositions);
     }
 
     /** The same heads with or without image position features. */
     public FusionConfig withImagePositions(boolean on) {
-        return new FusionConfig(layers, decoderLayers, heads, mlpSize, answers, on);
+        return new FusionConfig(layers, decoderLayers, heads, mlpSize, answers, on, attendedPositions);
+    }
+
+    /** The same heads with or without attended position features. */
+    public FusionConfig withAttendedPositions(boolean on) {
+        return new FusionConfig(layers, decoderLayers, heads, mlpSize, answers, imagePositions, on);
     }
 
     private static void require(boolean ok, String message) {

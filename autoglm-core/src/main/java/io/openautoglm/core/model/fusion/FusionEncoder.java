@@ -21,6 +21,7 @@ public final class FusionEncoder extends ParamBlock {
     private final List<FusionLayer> layers = new ArrayList<>();
     private final Norm finalNorm;
     private final ImagePositions imagePositions; // null unless fusion.imagePositions()
+    private final AttendedPositions attendedPositions; // null unless fusion.attendedPositions()
 
     public FusionEncoder(ClipConfig.TextConfig text, int imageWidth, FusionConfig fusion) {
         for (int i = 0; i < fusion.layers(); i++) {
@@ -29,6 +30,7 @@ public final class FusionEncoder extends ParamBlock {
         }
         finalNorm = child("final_layer_norm", new Norm(text.width(), text.layerNormEps()));
         imagePositions = fusion.imagePositions() ? child("image_positions", new ImagePositions(imageWidth)) : null;
+        attendedPositions = fusion.attendedPositions() ? child("attended_positions", new AttendedPositions(text.width())) : null;
     }
 
     /**
@@ -38,14 +40,31 @@ public final class FusionEncoder extends ParamBlock {
      * @return every token's fused state (B, T, D), after the final LN; pool it at the end token
      */
     public NDArray apply(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
+        return applyWithFirstCrossWeights(store, text, keyMask, image, training).get(0);
+    }
+
+    /**
+     * As {@link #apply}, also returning where each text token looks in the picture in the first
+     * layer: its cross-attention weights averaged over the heads (B, T, M). The grounding loss
+     * trains them, so that the later layers can compare what each word found.
+     */
+    public NDList applyWithFirstCrossWeights(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
         NDArray x = text;
         if (imagePositions != null) {
             image = imagePositions.apply(store, image, training); // (B, M, Dv)
         }
+        NDArray firstWeights = null;
         for (FusionLayer layer : layers) {
-            x = layer.apply(store, x, image, keyMask, training); // (B, T, D)
+            NDList out = layer.applyWithCrossWeights(store, x, image, keyMask, training);
+            x = out.get(0); // (B, T, D)
+            if (firstWeights == null) {
+                firstWeights = out.get(1).mean(new int[] {1}); // (B, T, M)
+                if (attendedPositions != null) {
+                    x = attendedPositions.apply(store, x, firstWeights, training); // (B, T, D)
+                }
+            }
         }
-        return finalNorm.apply(store, x, training); // (B, T, D)
+        return new NDList(finalNorm.apply(store, x, training), firstWeights); // (B, T, D), (B, T, M)
     }
 
     @Override

@@ -39,9 +39,15 @@ public final class FusionLayer extends ParamBlock {
      * @return (B, T, D)
      */
     public NDArray apply(ParameterStore store, NDArray x, NDArray image, NDArray mask, boolean training) {
+        return applyWithCrossWeights(store, x, image, mask, training).get(0);
+    }
+
+    /** As {@link #apply}, also returning the cross-attention weights (B, H, T, M). */
+    public NDList applyWithCrossWeights(ParameterStore store, NDArray x, NDArray image, NDArray mask, boolean training) {
         x = x.add(selfAttention.apply(store, norm1.apply(store, x, training), mask, training)); // (B, T, D)
-        x = x.add(crossAttention.apply(store, crossNorm.apply(store, x, training), image, training)); // (B, T, D)
-        return x.add(mlp.apply(store, norm2.apply(store, x, training), training)); // (B, T, D)
+        NDList cross = crossAttention.applyWithWeights(store, crossNorm.apply(store, x, training), image, training);
+        x = x.add(cross.get(0)); // (B, T, D)
+        return new NDList(x.add(mlp.apply(store, norm2.apply(store, x, training), training)), cross.get(1)); // (B, T, D), (B, H, T, M)
     }
 
     @Override

@@ -124,7 +124,34 @@ class FusionModelTest {
      */
     @Test
     void imagePositionFeaturesMakeTheLayoutCount(@TempDir Path dir) throws Exception {
-        try (MultimodalModel model = fusionModel(positions -> positions.withImagePositions(true)); NDManager m = model.manager().newSubManager()) {
+        try (MultimodalModel model = fusionModel(positions -> positions.withImagePositions(true))) {
+            assertLayoutCountsOnceTrained(model, "fusion_encoder.image_positions.weight", "\"image_position_features\" : true", dir);
+            try (MultimodalModel copy = MultimodalModel.load(dir.resolve("saved"))) {
+                assertThat(copy.config().fusion().imagePositions()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * The same for the positions the text tokens looked at after the first layer: an attention
+     * average over a shuffled grid is the same average, until the looked-at position counts.
+     */
+    @Test
+    void attendedPositionFeaturesMakeTheLayoutCount(@TempDir Path dir) throws Exception {
+        try (MultimodalModel model = fusionModel(positions -> positions.withAttendedPositions(true))) {
+            assertLayoutCountsOnceTrained(model, "fusion_encoder.attended_positions.weight", "\"attended_position_features\" : true", dir);
+            try (MultimodalModel copy = MultimodalModel.load(dir.resolve("saved"))) {
+                assertThat(copy.config().fusion().attendedPositions()).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Reversing the grid tokens leaves the pair state unchanged while {@code weight} is zero (as it
+     * starts), and changes it once the weight is not; the weight survives save and load.
+     */
+    private static void assertLayoutCountsOnceTrained(MultimodalModel model, String weightName, String savedFlag, Path dir) throws Exception {
+        try (NDManager m = model.manager().newSubManager()) {
             ClipModel net = model.network();
             ParameterStore store = new ParameterStore(m, false);
             RgbImage image = picture(model, "pic0_32x32_RGB.png");
@@ -142,7 +169,7 @@ class FusionModelTest {
             float[] plainShuffled = net.fuse(store, net.textTokens(store, text, false), text, shuffled, false).toFloatArray();
             assertThat(plainShuffled).containsExactly(plain, org.assertj.core.data.Offset.offset(1e-5f));
 
-            var weight = net.namedParameters().get("fusion_encoder.image_positions.weight");
+            var weight = net.namedParameters().get(weightName);
             assertThat(weight.getArray().abs().max().getFloat()).isZero();
             float[] w = new float[(int) weight.getArray().size()];
             for (int i = 0; i < w.length; i++) {
@@ -158,11 +185,31 @@ class FusionModelTest {
             assertThat(moved).isGreaterThan(1e-3);
 
             model.save(dir.resolve("saved"), null);
-            assertThat(Files.readString(dir.resolve("saved/config.json"))).contains("\"image_position_features\" : true");
+            assertThat(Files.readString(dir.resolve("saved/config.json"))).contains(savedFlag);
             try (MultimodalModel copy = MultimodalModel.load(dir.resolve("saved"))) {
-                assertThat(copy.config().fusion().imagePositions()).isTrue();
-                assertThat(copy.network().namedParameters().get("fusion_encoder.image_positions.weight").getArray().toFloatArray())
-                        .containsExactly(w);
+                assertThat(copy.network().namedParameters().get(weightName).getArray().toFloatArray()).containsExactly(w);
+            }
+        }
+    }
+
+    /** The first layer's cross-attention, as the grounding loss reads it: per text token, weights over the picture tokens. */
+    @Test
+    void fusingWithAttentionGivesEachTokenItsWeightsOverThePicture() throws Exception {
+        try (MultimodalModel model = fusionModel(); NDManager m = model.manager().newSubManager()) {
+            ClipModel net = model.network();
+            ParameterStore store = new ParameterStore(m, false);
+            RgbImage image = picture(model, "pic0_32x32_RGB.png");
+            int s = model.imageProcessor().config().imageSize();
+            NDArray tokens = net.imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+            long[] ids = model.tokenizer().encode("a red square");
+            NDArray text = m.create(ids, new Shape(1, ids.length));
+            NDArray textTokens = net.textTokens(store, text, false);
+            var fused = net.fuseWithAttention(store, textTokens, text, tokens, false);
+            assertThat(fused.get(0).toFloatArray()).containsExactly(net.fuse(store, textTokens, text, tokens, false).toFloatArray());
+            assertThat(fused.get(1).getShape()).isEqualTo(new Shape(1, ids.length, tokens.getShape().get(1)));
+            float[] rowSums = fused.get(1).sum(new int[] {2}).toFloatArray();
+            for (float sum : rowSums) {
+                assertThat(sum).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
             }
         }
     }
