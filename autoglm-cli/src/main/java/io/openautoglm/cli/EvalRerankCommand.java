@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "rerank", mixinStandardHelpOptions = true,
         description = "Text-to-image retrieval before and after re-ranking with the matching head: the dual encoder "
                 + "(--retriever) ranks every picture of the manifest, the fusion model (--model) re-scores each "
-                + "query's top N. Queries: each record's caption whose record has \"hard_negatives\" "
-                + "(compositional captions).")
+                + "query's top N. Queries: the captions that have a twisted twin among their record's \"hard_negatives\" "
+                + "(compositional captions). Scored twice: with each query's own picture as the one relevant picture "
+                + "(COCO protocol), and with every picture whose captions include the query.")
 final class EvalRerankCommand implements Callable<Integer> {
     @Mixin
     FusionModelOption model;
@@ -32,6 +33,11 @@ final class EvalRerankCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "N", defaultValue = "20", description = "Candidates re-scored per query (default: ${DEFAULT-VALUE}).")
     int top;
 
+    @Option(names = "--queries", paramLabel = "WHICH", defaultValue = "twinned",
+            description = "twinned: every caption that has a twisted twin among its record's hard_negatives (default); "
+                    + "first: each such record's first caption only.")
+    String queries;
+
     @Mixin
     FormatOption format;
 
@@ -45,7 +51,7 @@ final class EvalRerankCommand implements Callable<Integer> {
         try (MultimodalModel matcher = MultimodalModel.load(model.resolve());
                 MultimodalModel first = retriever == null ? null : MultimodalModel.load(retriever)) {
             MultimodalModel stage1 = first == null ? matcher : first;
-            RerankEvaluator.Result r = new RerankEvaluator(stage1, matcher, spec.commandLine().getErr()).evaluate(data, top);
+            RerankEvaluator.Result r = new RerankEvaluator(stage1, matcher, spec.commandLine().getErr()).evaluate(data, top, queryKind());
             if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {
@@ -60,6 +66,14 @@ final class EvalRerankCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private RerankEvaluator.Queries queryKind() {
+        return switch (queries) {
+            case "twinned" -> RerankEvaluator.Queries.TWINNED;
+            case "first" -> RerankEvaluator.Queries.FIRST;
+            default -> throw new io.openautoglm.core.UserInputException("--queries must be twinned or first, got " + queries);
+        };
     }
 
     private static void rows(PrintWriter out, RetrievalMetrics.Summary first, RetrievalMetrics.Summary reranked) {

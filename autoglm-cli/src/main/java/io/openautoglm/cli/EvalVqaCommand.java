@@ -34,6 +34,10 @@ final class EvalVqaCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Answer at most N questions (default: all).")
     int limit;
 
+    @Option(names = "--question-keys", paramLabel = "KEY[,KEY...]", split = ",", defaultValue = "qa",
+            description = "The record keys whose question lists are answered (default: qa). ShapeWorld's spatial questions: spatial_qa.")
+    java.util.List<String> questionKeys;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write the VQA v2 files here.")
     Path outDir;
 
@@ -51,7 +55,7 @@ final class EvalVqaCommand implements Callable<Integer> {
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit);
+            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit, questionKeys);
             if (outDir != null) {
                 VqaEvaluator.writeOfficial(r.predictions(), outDir);
             }

@@ -20,9 +20,11 @@ import java.util.Map;
 /**
  * Text-to-image retrieval before and after re-ranking: the dual encoder ranks every picture of the
  * manifest by cosine similarity, then the fusion encoder's matching head re-scores each query's
- * top N (the rest keep their order below them). The queries are the captions that have
- * compositional hard negatives in their record (each record's first caption), where word order
- * and attribute binding decide the answer.
+ * top N (the rest keep their order below them). The queries are the captions that have a
+ * compositional twin among their record's hard negatives (its {@code positive}: the object list, and
+ * for ShapeWorld also the relation captions whose arguments were swapped), where word order and
+ * attribute binding decide the answer; or, with {@link Queries#FIRST}, each such record's first
+ * caption only.
  *
  * <p>Scored twice. In the COCO protocol a query's one relevant picture is its own. But a caption
  * can describe other pictures exactly as well (ShapeWorld draws the same objects again: "a large
@@ -70,7 +72,14 @@ public final class RerankEvaluator {
         }
     }
 
+    /** Which captions query: every caption with a twisted twin, or the first caption of each record that has twins. */
+    public enum Queries { TWINNED, FIRST }
+
     public Result evaluate(Manifest manifest, int top) {
+        return evaluate(manifest, top, Queries.TWINNED);
+    }
+
+    public Result evaluate(Manifest manifest, int top, Queries which) {
         if (top < 1) {
             throw new UserInputException("re-ranking needs at least 1 candidate, got " + top);
         }
@@ -87,14 +96,20 @@ public final class RerankEvaluator {
             }
             int picture = imageIndex.get(r.image());
             r.captions().forEach(c -> describedBy.computeIfAbsent(sameCaption(c), k -> new java.util.TreeSet<>()).add(picture));
-            boolean compositional;
+            List<HardNegative> twins;
             try {
-                compositional = !HardNegative.of(r).isEmpty();
+                twins = HardNegative.of(r);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage());
             }
-            if (compositional) {
-                queries.add(r.caption());
+            java.util.Set<String> asked = new java.util.LinkedHashSet<>();
+            if (!twins.isEmpty() && which == Queries.FIRST) {
+                asked.add(r.caption());
+            } else {
+                twins.forEach(t -> asked.add(t.positive()));
+            }
+            for (String query : asked) {
+                queries.add(query);
                 relevant.add(imageIndex.get(r.image()));
             }
         }

@@ -53,13 +53,18 @@ public final class VqaEvaluator {
      * @param limit at most this many questions (0: all), taken in manifest order
      */
     public Result evaluate(Manifest manifest, int limit) {
+        return evaluate(manifest, limit, List.of(QuestionAnswer.KEY));
+    }
+
+    /** As above, reading the question lists under each of {@code keys} (a record's "question" too). */
+    public Result evaluate(Manifest manifest, int limit, List<String> keys) {
         FusionInference fusion = model.fusion();
         List<Prediction> pending = new ArrayList<>();
         List<ManifestRecord> owners = new ArrayList<>();
         for (ManifestRecord r : manifest.records()) {
             List<QuestionAnswer> qas;
             try {
-                qas = QuestionAnswer.of(r);
+                qas = QuestionAnswer.of(r, keys);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage());
             }
@@ -72,8 +77,8 @@ public final class VqaEvaluator {
             }
         }
         if (pending.isEmpty()) {
-            throw new UserInputException(manifest.file() + " has no questions: records need a \"qa\" list or a \"question\" "
-                    + "with \"answer\"/\"answers\"");
+            throw new UserInputException(manifest.file() + " has no questions: records need a list under " + String.join(" or ", keys)
+                    + " or a \"question\" with \"answer\"/\"answers\"");
         }
         List<Prediction> predictions = new ArrayList<>();
         Progress p = Progress.start(progress, "answering questions", pending.size());

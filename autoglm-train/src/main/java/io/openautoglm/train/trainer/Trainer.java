@@ -313,6 +313,11 @@ public final class Trainer {
         }
         if (config.model().initFrom() != null) {
             training.put("init_from", config.model().initFrom());
+            // the folder may later hold other weights (a bundled model replaced by its fine-tuned successor)
+            Path initWeights = Path.of(config.model().initFrom()).resolve("model.safetensors");
+            if (java.nio.file.Files.isRegularFile(initWeights)) {
+                training.put("init_from_weights_sha256", Sha256.of(initWeights));
+            }
         }
         training.put("config_yaml", configYaml);
         ObjectNode m = training.putObject("metrics");
