@@ -3,7 +3,8 @@
 # ShapeWorld pictures it has never seen (seed 2; it was trained on seed 1): VQA accuracy per
 # question type (official VQA v2 formula), caption BLEU/ROUGE-L/CIDEr-D (greedy and beam 3)
 # against each picture's generator captions, text->image R@K before and after re-ranking the top 20
-# with the matching head, and the compositional check by cosine and by matching. The VQA and COCO
+# with the matching head (queries: every caption with a twisted twin), and the compositional check by
+# cosine and by matching. The VQA and COCO
 # files it writes are scored again with `autoglm metrics` to show both paths agree.
 # Writes bench/results/fusion-quality.txt, or OUTPUT.
 #
@@ -29,6 +30,8 @@ test="$work/data/test.jsonl"
   ./autoglm eval vqa --model "$model" --manifest "$test" --out "$work/vqa" 2>/dev/null
   echo "### the written VQA v2 files scored by autoglm metrics vqa"
   ./autoglm metrics vqa --annotations "$work/vqa/annotations.json" --results "$work/vqa/results.json" | head -2
+  echo "### ShapeWorld's spatial questions (\"where is the A relative to the B?\", a training aid; not in the figure above)"
+  ./autoglm eval vqa --model "$model" --manifest "$test" --question-keys spatial_qa 2>/dev/null | head -2
   echo
   echo "## captioning, greedy"
   ./autoglm eval caption --model "$model" --manifest "$test" --out "$work/cap" 2>/dev/null

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "vqa", mixinStandardHelpOptions = true,
         description = "Visual question answering accuracy with the official VQA v2 formula: every question of the "
                 + "manifest (a record's \"qa\" list, or its \"question\" with \"answer\"/\"answers\") is answered "
-                + "and scored. A question with one answer counts as ten annotators who agree (right 100%, wrong "
-                + "0%). With --out DIR, also writes questions.json, annotations.json and results.json in VQA v2 "
+                + "and scored. A question with one answer counts as ten annotators who agree (right 100%%, wrong "
+                + "0%%). With --out DIR, also writes questions.json, annotations.json and results.json in VQA v2 "
                 + "format (score them again with: autoglm metrics vqa --annotations DIR/annotations.json --results "
                 + "DIR/results.json).")
 final class EvalVqaCommand implements Callable<Integer> {
@@ -34,7 +34,7 @@ final class EvalVqaCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Answer at most N questions (default: all).")
     int limit;
 
-    @Option(names = "--question-keys", paramLabel = "KEY[,KEY...]", split = ",", defaultValue = "qa",
+    @Option(names = "--question-keys", paramLabel = "KEY", split = ",", defaultValue = "qa",
             description = "The record keys whose question lists are answered (default: qa). ShapeWorld's spatial questions: spatial_qa.")
     java.util.List<String> questionKeys;
 
