@@ -38,6 +38,13 @@ class FusionModelTest {
                 PreprocessorConfig.clipDefaults(base.vision().imageSize()), 5, "fusion-test");
     }
 
+    /** The image tower's tokens of the fixture's first picture. */
+    private static NDArray pictureTokens(MultimodalModel model, ParameterStore store, NDManager m) {
+        RgbImage image = picture(model, "pic0_32x32_RGB.png");
+        int s = model.imageProcessor().config().imageSize();
+        return model.network().imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+    }
+
     private static RgbImage picture(MultimodalModel m, String name) {
         return m.imageLoader().load(ParityFixture.IMAGES.resolve(name));
     }
@@ -106,9 +113,7 @@ class FusionModelTest {
         try (MultimodalModel model = fusionModel(); NDManager m = model.manager().newSubManager()) {
             ClipModel net = model.network();
             ParameterStore store = new ParameterStore(m, false);
-            RgbImage image = picture(model, "pic0_32x32_RGB.png");
-            int s = model.imageProcessor().config().imageSize();
-            NDArray tokens = net.imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+            NDArray tokens = pictureTokens(model, store, m); // (1, N + 1, Dv)
             long bos = net.config().text().bosId();
             NDArray one = net.captionLogits(store, m.create(new long[] {bos, 5, 9, 11}, new Shape(1, 4)), tokens, false);
             NDArray two = net.captionLogits(store, m.create(new long[] {bos, 5, 30, 40}, new Shape(1, 4)), tokens, false);
@@ -154,9 +159,7 @@ class FusionModelTest {
         try (NDManager m = model.manager().newSubManager()) {
             ClipModel net = model.network();
             ParameterStore store = new ParameterStore(m, false);
-            RgbImage image = picture(model, "pic0_32x32_RGB.png");
-            int s = model.imageProcessor().config().imageSize();
-            NDArray tokens = net.imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+            NDArray tokens = pictureTokens(model, store, m); // (1, N + 1, Dv)
             long n = tokens.getShape().get(1);
             long[] order = new long[(int) n]; // class token first, the grid reversed
             for (int i = 1; i < n; i++) {
@@ -198,9 +201,7 @@ class FusionModelTest {
         try (MultimodalModel model = fusionModel(); NDManager m = model.manager().newSubManager()) {
             ClipModel net = model.network();
             ParameterStore store = new ParameterStore(m, false);
-            RgbImage image = picture(model, "pic0_32x32_RGB.png");
-            int s = model.imageProcessor().config().imageSize();
-            NDArray tokens = net.imageTokens(store, m.create(model.imageProcessor().preprocess(image), new Shape(1, 3, s, s)), false);
+            NDArray tokens = pictureTokens(model, store, m); // (1, N + 1, Dv)
             long[] ids = model.tokenizer().encode("a red square");
             NDArray text = m.create(ids, new Shape(1, ids.length));
             NDArray textTokens = net.textTokens(store, text, false);
