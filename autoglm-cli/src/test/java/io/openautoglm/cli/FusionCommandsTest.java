@@ -99,6 +99,36 @@ class FusionCommandsTest {
         assertThat(rerank.get("reranked").get("R@5").asDouble()).isEqualTo(1.0);
     }
 
+    /**
+     * Re-ranking queries are the captions with a twisted twin (a record's relation caption too, not
+     * only its first), and a caption two records list counts both pictures as relevant in the second score.
+     */
+    @Test
+    void rerankQueriesEveryTwinnedCaptionAndCountsEveryPictureItDescribes() throws Exception {
+        String img = EvalCommandTest.IMAGES.toString().replace("\\", "/");
+        Path twins = dir.resolve("twins.jsonl");
+        Files.write(twins, List.of(
+                "{\"image\": \"" + img + "/pic0_32x32_RGB.png\", \"caption\": \"w1 w2 w3\", \"captions\": [\"w6 w7\"],"
+                        + " \"hard_negatives\": [{\"caption\": \"w3 w2 w1\", \"positive\": \"w1 w2 w3\"},"
+                        + " {\"caption\": \"w7 w6\", \"positive\": \"w6 w7\"}]}",
+                "{\"image\": \"" + img + "/pic1_97x61_RGB.png\", \"caption\": \"w4 w5\", \"captions\": [\"w6 w7\"],"
+                        + " \"hard_negatives\": [\"w5 w4\"]}",
+                "{\"image\": \"" + img + "/pic2_45x130_L.png\", \"caption\": \"w6 w1\"}"));
+        JsonNode twinned = json(CliRunner.run("eval", "rerank", "--model", model.toString(), "--manifest", twins.toString(),
+                "--top", "3", "--format", "json"));
+        assertThat(twinned.get("queries").asInt()).isEqualTo(3); // w1 w2 w3, w6 w7, w4 w5
+        assertThat(twinned.get("queries_describing_several_pictures").asInt()).isEqualTo(1); // w6 w7: both first pictures
+        JsonNode coco = twinned.get("dual_encoder");
+        JsonNode described = twinned.get("every_described_picture").get("dual_encoder");
+        assertThat(described.get("R@1").asDouble()).isGreaterThanOrEqualTo(coco.get("R@1").asDouble());
+        assertThat(described.get("MRR").asDouble()).isGreaterThanOrEqualTo(coco.get("MRR").asDouble());
+        JsonNode first = json(CliRunner.run("eval", "rerank", "--model", model.toString(), "--manifest", twins.toString(),
+                "--top", "3", "--queries", "first", "--format", "json"));
+        assertThat(first.get("queries").asInt()).isEqualTo(2);
+        CliRunner.assertOneLineError(CliRunner.run("eval", "rerank", "--model", model.toString(), "--manifest", twins.toString(),
+                "--queries", "all"), "--queries must be twinned or first");
+    }
+
     @Test
     void mistakesAreOneLineErrors() throws Exception {
         CliRunner.assertOneLineError(CliRunner.run("match", "--model", CliFixture.HF.toString(), "--image", CliFixture.PIC0.toString(),

@@ -39,8 +39,22 @@ public final class ImagePositions extends ParamBlock {
         return image.add(f.matMul(w.transpose())); // (B, M, Dv) + (M, Dv)
     }
 
-    /** The fixed features of a class token and a square grid, (M, F) row-major; the class token's row is zero. */
+    private static final java.util.Map<Long, float[]> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The fixed features of a class token and a square grid, (M, F) row-major; the class token's row
+     * is zero. Computed once per token count (every forward asks); callers must not modify them.
+     */
     static float[] features(long tokens) {
+        float[] cached = CACHE.get(tokens);
+        if (cached == null) {
+            cached = computeFeatures(tokens); // may throw: nothing is cached for a bad count
+            CACHE.putIfAbsent(tokens, cached);
+        }
+        return cached;
+    }
+
+    private static float[] computeFeatures(long tokens) {
         int grid = (int) Math.round(Math.sqrt(tokens - 1));
         if ((long) grid * grid + 1 != tokens) {
             throw new UserInputException("image position features need a class token and a square grid of tokens, got " + tokens + " tokens");
