@@ -219,7 +219,7 @@ public final class BatchLoader implements AutoCloseable {
             int offset) {
         for (ObjectGrounding.Mention mention : ObjectGrounding.mentions(text, objects)) {
             ObjectGrounding.SceneObject o = mention.object();
-            double[] xy = ObjectGrounding.toInput(o.x(), o.y(), o.radius(), frame.width(), frame.height(), frame.crop(), processor.config());
+            double[] xy = ObjectGrounding.toInput(o.x(), o.y(), o.radius(), frame.width(), frame.height(), frame.crop(), processor);
             int token = lastWordToken(tokenizer.encode(text.substring(0, mention.end())));
             if (xy == null || token < 0) {
                 continue; // cropped away, or past the context length

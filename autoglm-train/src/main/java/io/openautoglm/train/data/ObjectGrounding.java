@@ -2,7 +2,7 @@ package io.openautoglm.train.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openautoglm.core.data.ManifestRecord;
-import io.openautoglm.core.model.clip.PreprocessorConfig;
+import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.train.data.shapeworld.ObjectSize;
 import io.openautoglm.train.data.shapeworld.Shape;
 import io.openautoglm.train.data.shapeworld.ShapeColor;
@@ -122,33 +122,15 @@ public final class ObjectGrounding {
      * its centre falls outside.
      */
     public static double[] toInput(double x, double y, double radius, int width, int height, RandomResizedCrop.Region crop,
-            PreprocessorConfig processor) {
-        double px = x * width;
-        double py = y * height;
+            ClipImageProcessor processor) {
         double cx = crop == null ? 0 : crop.x();
         double cy = crop == null ? 0 : crop.y();
-        double cw = crop == null ? width : crop.width();
-        double ch = crop == null ? height : crop.height();
-        double fx;
-        double fy;
-        double fr;
-        if ("squash".equals(processor.resizeMode())) {
-            fx = (px - cx) / cw;
-            fy = (py - cy) / ch;
-            fr = radius * width / cw;
-        } else {
-            // shorter side to S, the longer int(S * long / short), then the centre S x S (as ClipImageProcessor)
-            int s = processor.imageSize();
-            double shortSide = Math.min(cw, ch);
-            int newLong = (int) (s * Math.max(cw, ch) / shortSide);
-            double rw = cw <= ch ? s : newLong;
-            double rh = cw <= ch ? newLong : s;
-            double left = Math.rint((rw - s) / 2.0);
-            double top = Math.rint((rh - s) / 2.0);
-            fx = ((px - cx) * rw / cw - left) / s;
-            fy = ((py - cy) * rh / ch - top) / s;
-            fr = radius * width * rw / cw / s;
-        }
+        ClipImageProcessor.Placement p = crop == null ? processor.placement(width, height)
+                : processor.placement(crop.width(), crop.height());
+        double s = processor.config().imageSize();
+        double fx = ((x * width - cx) * p.scaleX() - p.offsetX()) / s;
+        double fy = ((y * height - cy) * p.scaleY() - p.offsetY()) / s;
+        double fr = radius * width * p.scaleX() / s;
         return fx < 0 || fx > 1 || fy < 0 || fy > 1 ? null : new double[] {fx, fy, fr};
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class ObjectGroundingTest {
 
     @Test
     void positionsFollowTheCropAndTheResize() {
-        PreprocessorConfig p = PreprocessorConfig.clipDefaults(64);
+        ClipImageProcessor p = new ClipImageProcessor(PreprocessorConfig.clipDefaults(64));
         assertThat(ObjectGrounding.toInput(0.25, 0.75, 0.1, 64, 64, null, p)).containsExactly(new double[] {0.25, 0.75, 0.1}, within(1e-9));
         // keep x in [16, 48), y in [0, 32): a 32 x 32 crop scaled by 2
         var crop = new RandomResizedCrop.Region(16, 0, 32, 32);

@@ -46,6 +46,23 @@ public final class ClipImageProcessor {
     }
 
     /**
+     * Where the pixels of a w x h picture land in the S x S input {@link #preprocess} makes: input
+     * pixel = source pixel * scale - offset, per axis.
+     */
+    public record Placement(double scaleX, double scaleY, double offsetX, double offsetY) {}
+
+    /** The placement of a w x h picture: the resize of {@link #preprocess}, then its centre crop. */
+    public Placement placement(int w, int h) {
+        int s = config.imageSize();
+        if (config.resizeMode().equals("squash")) {
+            return new Placement((double) s / w, (double) s / h, 0, 0);
+        }
+        int[] wh = shortestSideSize(w, h, s);
+        // the centre crop's offsets, as centerCropToTensor takes them (no padding: the shorter side is S)
+        return new Placement((double) wh[0] / w, (double) wh[1] / h, Math.rint((wh[0] - s) / 2.0), Math.rint((wh[1] - s) / 2.0));
+    }
+
+    /**
      * torchvision {@code Resize(int)}: the shorter side becomes {@code s}, the longer one
      * {@code int(s * long / short)} (truncated, computed in double like Python).
      */
