@@ -40,7 +40,7 @@ public final class FusionEncoder extends ParamBlock {
      * @return every token's fused state (B, T, D), after the final LN; pool it at the end token
      */
     public NDArray apply(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
-        return applyWithFirstCrossWeights(store, text, keyMask, image, training).get(0);
+        return run(store, text, keyMask, image, false, training).get(0);
     }
 
     /**
@@ -49,22 +49,28 @@ public final class FusionEncoder extends ParamBlock {
      * trains them, so that the later layers can compare what each word found.
      */
     public NDList applyWithFirstCrossWeights(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean training) {
+        return run(store, text, keyMask, image, true, training);
+    }
+
+    /** The layers; the first layer's head-averaged weights are computed only when asked for or when attended positions read them. */
+    private NDList run(ParameterStore store, NDArray text, NDArray keyMask, NDArray image, boolean keepWeights, boolean training) {
         NDArray x = text;
         if (imagePositions != null) {
             image = imagePositions.apply(store, image, training); // (B, M, Dv)
         }
         NDArray firstWeights = null;
-        for (FusionLayer layer : layers) {
-            NDList out = layer.applyWithCrossWeights(store, x, image, keyMask, training);
+        for (int i = 0; i < layers.size(); i++) {
+            NDList out = layers.get(i).applyWithCrossWeights(store, x, image, keyMask, training);
             x = out.get(0); // (B, T, D)
-            if (firstWeights == null) {
+            if (i == 0 && (keepWeights || attendedPositions != null)) {
                 firstWeights = out.get(1).mean(new int[] {1}); // (B, T, M)
                 if (attendedPositions != null) {
                     x = attendedPositions.apply(store, x, firstWeights, training); // (B, T, D)
                 }
             }
         }
-        return new NDList(finalNorm.apply(store, x, training), firstWeights); // (B, T, D), (B, T, M)
+        NDArray fused = finalNorm.apply(store, x, training); // (B, T, D)
+        return keepWeights ? new NDList(fused, firstWeights) : new NDList(fused); // (B, T, D), (B, T, M)
     }
 
     @Override
