@@ -112,11 +112,12 @@ class FusionCommandsTest {
                         + " \"hard_negatives\": [{\"caption\": \"w3 w2 w1\", \"positive\": \"w1 w2 w3\"},"
                         + " {\"caption\": \"w7 w6\", \"positive\": \"w6 w7\"}]}",
                 "{\"image\": \"" + img + "/pic1_97x61_RGB.png\", \"caption\": \"w4 w5\", \"captions\": [\"w6 w7\"],"
-                        + " \"hard_negatives\": [\"w5 w4\"]}",
+                        + " \"hard_negatives\": [\"w5 w4\", {\"caption\": \"w9 w8\", \"positive\": \"w8 w9\"}]}",
                 "{\"image\": \"" + img + "/pic2_45x130_L.png\", \"caption\": \"w6 w1\"}"));
         JsonNode twinned = json(CliRunner.run("eval", "rerank", "--model", model.toString(), "--manifest", twins.toString(),
                 "--top", "3", "--format", "json"));
-        assertThat(twinned.get("queries").asInt()).isEqualTo(3); // w1 w2 w3, w6 w7, w4 w5
+        // w1 w2 w3, w6 w7, w4 w5, and w8 w9: a twin's positive that no record lists still queries its own picture
+        assertThat(twinned.get("queries").asInt()).isEqualTo(4);
         assertThat(twinned.get("queries_describing_several_pictures").asInt()).isEqualTo(1); // w6 w7: both first pictures
         JsonNode coco = twinned.get("dual_encoder");
         JsonNode described = twinned.get("every_described_picture").get("dual_encoder");

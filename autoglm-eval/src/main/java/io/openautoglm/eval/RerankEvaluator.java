@@ -137,7 +137,10 @@ public final class RerankEvaluator {
         Progress p = Progress.start(progress, "re-ranking the top " + n, queries.size());
         for (int q = 0; q < queries.size(); q++) {
             truth[q] = new int[] {relevant.get(q)};
-            described[q] = describedBy.get(sameCaption(queries.get(q))).stream().mapToInt(Integer::intValue).toArray();
+            // a twin's positive need not be listed among its record's captions: its own picture is relevant either way
+            java.util.Set<Integer> describes = new java.util.TreeSet<>(describedBy.getOrDefault(sameCaption(queries.get(q)), java.util.Set.of()));
+            describes.add(relevant.get(q));
+            described[q] = describes.stream().mapToInt(Integer::intValue).toArray();
             shared += described[q].length > 1 ? 1 : 0;
             int[] best = TopK.indices(cosine[q], n);
             List<RgbImage> candidates = new ArrayList<>();
