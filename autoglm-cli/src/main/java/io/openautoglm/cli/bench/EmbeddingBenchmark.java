@@ -3,7 +3,6 @@ package io.openautoglm.cli.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -132,8 +131,8 @@ public final class EmbeddingBenchmark {
         model.embedTokenIds(Arrays.copyOf(ids, t), 1, t, true);
         long t5 = System.nanoTime();
 
-        int intraThreads = JniUtils.getNumThreads();
-        int interThreads = JniUtils.getNumInteropThreads();
+        int intraThreads = TorchRuntime.intraOpThreads();
+        int interThreads = TorchRuntime.interOpThreads();
         boolean recordsAutograd = recordsAutograd(model);
         System.out.printf("engine PyTorch %s, intra-op threads %d, inter-op threads %d, autograd recorded: %s%n",
                 TorchRuntime.engine().getVersion(), intraThreads, interThreads, recordsAutograd);
@@ -173,10 +172,8 @@ public final class EmbeddingBenchmark {
                         : n -> model.embedTokenIds(tk, b, t, true);
                 if (profile != null) { // one profiled batch after warm-up: a Chrome trace per point
                     step.accept(0);
-                    JniUtils.startProfile(false, true, true);
-                    step.accept(0);
-                    JniUtils.stopProfile(profile.resolveSibling(profile.getFileName() + "-" + kind + "-b" + b + ".json")
-                            .toString());
+                    TorchRuntime.profile(() -> step.accept(0),
+                            profile.resolveSibling(profile.getFileName() + "-" + kind + "-b" + b + ".json"));
                 }
                 double[] rates = measure(step, b);
                 double median = median(rates);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -150,8 +149,8 @@ public final class TrainingBenchmark {
         });
         long paramCount = trainable.values().stream().mapToLong(p -> p.getArray().size()).sum();
         long decayed = trainable.entrySet().stream().filter(e -> AdamW.decays(e.getKey(), e.getValue())).count();
-        int intraThreads = JniUtils.getNumThreads();
-        int interThreads = JniUtils.getNumInteropThreads();
+        int intraThreads = TorchRuntime.intraOpThreads();
+        int interThreads = TorchRuntime.interOpThreads();
         System.out.printf("engine PyTorch %s, intra-op threads %d, inter-op threads %d%n", TorchRuntime.engine().getVersion(),
                 intraThreads, interThreads);
         System.out.printf("tiny preset (%s stem): %d trainable tensors (%d with weight decay), %d parameters%n", patchStem, trainable.size(),
@@ -200,9 +199,7 @@ public final class TrainingBenchmark {
                 if (profile != null) { // one profiled step after warm-up: a Chrome trace per batch size
                     step.run();
                     step.run();
-                    JniUtils.startProfile(false, true, true);
-                    step.run();
-                    JniUtils.stopProfile(profile.resolveSibling(profile.getFileName() + "-train-b" + b + ".json").toString());
+                    TorchRuntime.profile(step, profile.resolveSibling(profile.getFileName() + "-train-b" + b + ".json"));
                 }
                 long gc0 = gcMillis();
                 double[] rates = measure(step, b, timing);
@@ -272,7 +269,7 @@ public final class TrainingBenchmark {
                 gc.backward(value);
                 t2 = System.nanoTime();
             }
-            JniUtils.setGradMode(false);
+            TorchRuntime.stopRecordingGradients();
             long t3 = System.nanoTime();
             double norm = optimizer.gradientNorm(scope);
             double scale = gradClip > 0 && norm > gradClip ? gradClip / norm : 1.0;

@@ -3,7 +3,6 @@ package io.openautoglm.train.trainer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -238,7 +237,7 @@ public final class Trainer {
                     gc.backward(accum > 1 ? value.mul(ParamBlock.constant(value, 1f / accum)) : value);
                 }
             }
-            JniUtils.setGradMode(false); // updates must not be recorded, whichever thread started the engine
+            TorchRuntime.stopRecordingGradients();
             double norm = optimizer.gradientNorm(scope);
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 skipNonFinite(step, loss, norm, optimizer, scope);
