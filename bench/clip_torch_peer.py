@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch eager peer of io.openautoglm.cli.bench.EmbeddingBenchmark.
+"""PyTorch eager peer of io.openautoglm.bench.EmbeddingBenchmark.
 
 The same ViT-B/32-shaped CLIP with random weights, written compactly after openai/CLIP
 clip/model.py (VisionTransformer, Transformer, ResidualAttentionBlock with nn.MultiheadAttention

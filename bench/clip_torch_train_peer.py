@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch eager peer of io.openautoglm.cli.bench.TrainingBenchmark.
+"""PyTorch eager peer of io.openautoglm.bench.TrainingBenchmark.
 
 The tiny preset (ViT 64 px, patch 8, width 128 x 4 layers, 4 heads, MLP 512; text 32 tokens,
 vocabulary 1000, width 128 x 4 layers, 4 heads; projection 128; QuickGELU) built from the

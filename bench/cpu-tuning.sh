@@ -39,7 +39,7 @@ SHIM=$PWD/tools/mkl-on-amd/libmkl_intel_cpu.so
 [[ -f $SHIM ]] || tools/mkl-on-amd/build.sh >&2
 
 export TORCH_CPP_LOG_LEVEL=ERROR OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
-JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -cp "$JAR:autoglm-cli/target/lib/*")
+JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -cp "$BENCH_CP")
 mapfile -t MALLOC < <(grep -v -e '^#' -e '^$' tools/malloc-tuning.env) # the values ./autoglm exports
 
 {
@@ -64,10 +64,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
       *) echo "unknown side $side" >&2; exit 2 ;;
     esac
     echo; echo "== round $round, $side: training step =="
-    env "${envs[@]}" java "${JOPTS[@]}" io.openautoglm.cli.bench.TrainingBenchmark --threads "$THREADS" --patch-stem conv \
+    env "${envs[@]}" java "${JOPTS[@]}" io.openautoglm.bench.TrainingBenchmark --threads "$THREADS" --patch-stem conv \
       --batches 64,128 --reps 3 --json "$TMP/train-$side-$round.json" 2> >(grep -v -E ' (INFO|WARN) ' >&2)
     echo; echo "== round $round, $side: embedding =="
-    env "${envs[@]}" java "${JOPTS[@]}" io.openautoglm.cli.bench.EmbeddingBenchmark --threads "$THREADS" \
+    env "${envs[@]}" java "${JOPTS[@]}" io.openautoglm.bench.EmbeddingBenchmark --threads "$THREADS" \
       --batches 1,32 --reps 3 --json "$TMP/embed-$side-$round.json" 2> >(grep -v -E ' (INFO|WARN) ' >&2)
   done
 done

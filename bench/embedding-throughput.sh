@@ -32,13 +32,13 @@ export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$T
   echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "torch:   $("$PY" -c 'import torch, sys; print(torch.__version__, "(python", sys.version.split()[0] + ")")' 2>/dev/null)"
-  echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-core autoglm-cli bench/clip_torch_peer.py || echo '+dirty')"
+  echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-core autoglm-bench bench/clip_torch_peer.py || echo '+dirty')"
 } > "$TMP/header.txt"
 cat "$TMP/header.txt"
 
 echo; echo "== open-autoglm (DJL) =="
 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 \
-  -cp "$JAR:autoglm-cli/target/lib/*" io.openautoglm.cli.bench.EmbeddingBenchmark \
+  -cp "$BENCH_CP" io.openautoglm.bench.EmbeddingBenchmark \
   --threads "$THREADS" "$@" --json "$TMP/java.json" 2> >(grep -v -E ' (INFO|WARN) ' >&2) | tee "$TMP/java.txt"
 
 echo; echo "== PyTorch eager peer =="

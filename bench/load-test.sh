@@ -27,7 +27,7 @@ export TORCH_CPP_LOG_LEVEL=ERROR
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-server autoglm-cli autoglm-core || echo '+dirty')"
   java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    -cp "$JAR:autoglm-cli/target/lib/*" io.openautoglm.cli.bench.LoadTest --json "$OUT/load-test.json" "$@" \
+    -cp "$BENCH_CP" io.openautoglm.bench.LoadTest --json "$OUT/load-test.json" "$@" \
     2> >(grep -v -E 'AutoNonVariableTypeMode|CudaUtils' >&2)
   echo "load average at end:  $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/load-test.txt"

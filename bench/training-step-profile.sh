@@ -28,7 +28,7 @@ OUT=bench/results/training-step-profile.txt
     [[ $side == tuned-malloc ]] && envs+=("${MALLOC[@]}")
     echo; echo "== $side =="
     env "${envs[@]}" java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
-      -cp "$JAR:autoglm-cli/target/lib/*" io.openautoglm.cli.bench.TrainingBenchmark --threads 2 --patch-stem conv \
+      -cp "$BENCH_CP" io.openautoglm.bench.TrainingBenchmark --threads 2 --patch-stem conv \
       --batches 128 --reps 3 --profile "$TMP/$side" 2> >(grep -v -E ' (INFO|WARN) ' >&2) | grep -E '^(batch|128 )'
     python3 tools/trace-summary.py "$TMP/$side-train-b128.json" 10
   done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training throughput (samples/s) of the tiny preset: open-autoglm (DJL + libtorch, the Trainer's
-# optimizer step, io.openautoglm.cli.bench.TrainingBenchmark) and PyTorch eager (Debian
+# optimizer step, io.openautoglm.bench.TrainingBenchmark) and PyTorch eager (Debian
 # python3-torch, bench/clip_torch_train_peer.py) on the same batch sizes, one after the other in the
 # same run, 2 intra-op threads each. Data loading is excluded from both (random inputs generated
 # once). Then, unless --no-trainer, the full `autoglm train` (with its data loader decoding and
@@ -38,13 +38,13 @@ JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.py
   echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), load average before start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java:    $(java -version 2>&1 | head -1)"
   echo "torch:   $("$PY" -c 'import torch, sys; print(torch.__version__, "(python", sys.version.split()[0] + ")")' 2>/dev/null)"
-  echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-core autoglm-train autoglm-cli bench || echo '+dirty')"
+  echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-core autoglm-train autoglm-bench bench || echo '+dirty')"
   ps -eo pcpu,args --sort=-pcpu | awk 'NR > 1 && $1 > 20 {print "WARNING: busy process at start (figures contended): " substr($0, 1, 100)}' | grep -v -E 'ps -eo|awk' | head -3 || true
 } > "$TMP/header.txt"
 cat "$TMP/header.txt"
 
 echo; echo "== open-autoglm (DJL), Trainer step without data loading =="
-java "${JOPTS[@]}" -cp "$JAR:autoglm-cli/target/lib/*" io.openautoglm.cli.bench.TrainingBenchmark \
+java "${JOPTS[@]}" -cp "$BENCH_CP" io.openautoglm.bench.TrainingBenchmark \
   --threads "$THREADS" "$@" --json "$TMP/java.json" 2> >(grep -v -E ' (INFO|WARN) ' >&2) | tee "$TMP/java.txt"
 
 echo; echo "== PyTorch eager peer =="

@@ -6,7 +6,7 @@
 #
 #   bench/vector-index.sh [N] [DIM] [BENCHMARK OPTIONS...]      (defaults: 100000 512)
 #
-# Benchmark options (io.openautoglm.cli.bench.VectorIndexBenchmark) go after N and DIM and win over
+# Benchmark options (io.openautoglm.bench.VectorIndexBenchmark) go after N and DIM and win over
 # the script's: --reuse, --force-merge, --m M, --beam B, --quantization none,int8, --candidates 100,200,400,
 # --queries Q, --commit-every N, --progress-seconds S, --truth FILE, --fresh-truth.
 #
@@ -46,13 +46,13 @@ fi
 # swap jars under the running JVM.
 rm -rf "$work/classpath"
 mkdir -p "$work/classpath" "$RESULTS"
-cp -r autoglm-cli/target/classes autoglm-cli/target/lib "$work/classpath/"
+cp -r autoglm-bench/target/classes autoglm-bench/target/lib "$work/classpath/"
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo +changes)"
 
 for data in $DATA; do
   out="$RESULTS/vector-index-$data-$N.txt"
   echo "# bench/vector-index.sh $N $DIM $* with DATA=$data (commit $commit, java -Xmx$XMX, $(date -u +%FT%TZ))" | tee "$out"
-  java -Xmx"$XMX" -cp "$work/classpath/classes:$work/classpath/lib/*" io.openautoglm.cli.bench.VectorIndexBenchmark \
+  java -Xmx"$XMX" -cp "$work/classpath/classes:$work/classpath/lib/*" io.openautoglm.bench.VectorIndexBenchmark \
     --n "$N" --dim "$DIM" --data "$data" --queries 200 --candidates 100,200,400 --dir "$work" "$@" \
     | tee -a "$out"
 done

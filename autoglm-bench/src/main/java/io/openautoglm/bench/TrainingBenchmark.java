@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -42,7 +42,7 @@ import java.util.Random;
  *
  * <pre>
  * java -Dai.djl.offline=true -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' \
- *     io.openautoglm.cli.bench.TrainingBenchmark --threads 2 --json out.json
+ *     io.openautoglm.bench.TrainingBenchmark --threads 2 --json out.json
  * </pre>
  */
 public final class TrainingBenchmark {

@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.ExactVectorIndex;
@@ -49,7 +49,7 @@ import java.util.function.IntFunction;
  * </ul>
  *
  * <pre>
- * java -Xmx4g -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.cli.bench.VectorIndexBenchmark \
+ * java -Xmx4g -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.bench.VectorIndexBenchmark \
  *     --n 1000000 --dim 512 --data clustered --dir /tmp/bench-1m/work --reuse
  * </pre>
  */

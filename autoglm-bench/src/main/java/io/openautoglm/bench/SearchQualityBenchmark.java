@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
@@ -26,7 +26,7 @@ import java.util.Map;
  * search: the same embeddings in each, every record's first caption a query for its own picture.
  *
  * <pre>
- * java -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.cli.bench.SearchQualityBenchmark \
+ * java -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.bench.SearchQualityBenchmark \
  *     --model models/autoglm-shapes-tiny --manifest data/shapeworld/test.jsonl --dir /tmp/quality-index
  * </pre>
  */

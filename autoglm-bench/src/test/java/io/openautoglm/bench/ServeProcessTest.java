@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

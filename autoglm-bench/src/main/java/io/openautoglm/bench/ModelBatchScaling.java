@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;

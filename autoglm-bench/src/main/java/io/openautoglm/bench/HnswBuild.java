@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.openautoglm.cli.bench;
+package io.openautoglm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +38,7 @@ import javax.imageio.ImageIO;
  * (answered at once), admitted latency bounded by the admission limit, the server's resident
  * memory flat. Bounded in time; loopback only.
  *
- * <pre>java -cp ... io.openautoglm.cli.bench.LoadTest [--model DIR] [--index DIR | --gallery-dir DIR]
+ * <pre>java -cp ... io.openautoglm.bench.LoadTest [--model DIR] [--index DIR | --gallery-dir DIR]
  *     [--seconds 6] [--rounds 3] [--overload-seconds 12] [--overload-rate REQ_PER_S] [--json FILE]</pre>
  *
  * {@code --overload-rate} replaces the measured "twice the batched peak" (e.g. to overload a server
