@@ -213,7 +213,7 @@ public final class MultimodalModel implements AutoCloseable {
             throw new UserInputException("model " + name + " has no fusion heads (matching, question answering, captioning); "
                     + "use a model trained with them, such as models/autoglm-shapes-tiny-fusion");
         }
-        return new FusionInference(this);
+        return new FusionInference(manager, network, tokenizer, processor);
     }
 
     // ---- embedding --------------------------------------------------------------------------

@@ -54,10 +54,12 @@ public final class ClipModel extends ParamBlock {
         } else {
             int dt = config.text().width();
             int dv = config.vision().width();
-            fusionEncoder = child("fusion_encoder", new FusionEncoder(config.text(), dv, fusion));
+            fusionEncoder = child("fusion_encoder", new FusionEncoder(config.text().width(), config.text().activation(),
+                    config.text().layerNormEps(), dv, fusion));
             matchHead = child("itm_head", new Dense(dt, 2, true, 0.02f));
             answerHead = child("answer_head", new AnswerHead(dt, fusion.answers().size(), config.text().layerNormEps()));
-            captionDecoder = child("text_decoder", new CaptionDecoder(config.text(), dv, fusion));
+            captionDecoder = child("text_decoder", new CaptionDecoder(config.text().vocabSize(), config.text().contextLength(),
+                    config.text().width(), config.text().activation(), config.text().layerNormEps(), dv, fusion));
         }
         imageTagHead = config.imageTags().isEmpty() ? null : child("image_tag_head",
                 new Dense(config.projectionDim(), config.imageTags().size(), true, (float) Math.pow(config.projectionDim(), -0.5)));
