@@ -277,7 +277,7 @@ public final class MultimodalModel implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(pixels, new Shape(count, 3, s, s)); // (B, 3, S, S)
             NDArray e = network.encodeImage(new ParameterStore(scope, false), x, false); // (B, P)
-            return toRows(normalize ? ClipModel.l2Normalize(e) : e, count);
+            return Vectors.toRows((normalize ? ClipModel.l2Normalize(e) : e).toFloatArray(), count); // (B, P) -> B rows
         }
     }
 
@@ -286,31 +286,15 @@ public final class MultimodalModel implements AutoCloseable {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(ids, new Shape(count, length)); // (B, T)
             NDArray e = network.encodeText(new ParameterStore(scope, false), x, false); // (B, P)
-            return toRows(normalize ? ClipModel.l2Normalize(e) : e, count);
+            return Vectors.toRows((normalize ? ClipModel.l2Normalize(e) : e).toFloatArray(), count); // (B, P) -> B rows
         }
-    }
-
-    private static float[][] toRows(NDArray e, int count) { // (B, P) -> B rows
-        float[] flat = e.toFloatArray();
-        int d = flat.length / count;
-        float[][] rows = new float[count][d];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(flat, i * d, rows[i], 0, d);
-        }
-        return rows;
     }
 
     // ---- similarity and zero-shot -----------------------------------------------------------
 
-    /** Dot products a_i . b_j: cosine similarities when both sides are normalized. (A, D) x (B, D) -> (A, B) */
+    /** Dot products a_i . b_j (see {@link Vectors#similarity}). (A, D) x (B, D) -> (A, B) */
     public static float[][] similarity(float[][] a, float[][] b) {
-        float[][] out = new float[a.length][b.length];
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < b.length; j++) {
-                out[i][j] = dot(a[i], b[j]);
-            }
-        }
-        return out;
+        return Vectors.similarity(a, b);
     }
 
     /**
@@ -337,9 +321,9 @@ public final class MultimodalModel implements AutoCloseable {
     public static ZeroShotResult scoreLabels(float[] image, float[][] classes, List<String> labels, float logitScale) {
         float[] logits = new float[labels.size()];
         for (int c = 0; c < labels.size(); c++) {
-            logits[c] = logitScale * dot(image, classes[c]);
+            logits[c] = logitScale * Vectors.dot(image, classes[c]);
         }
-        float[] p = softmax(logits);
+        float[] p = Vectors.softmax(logits);
         List<ZeroShotResult.LabelScore> scored = new ArrayList<>();
         for (int c = 0; c < labels.size(); c++) {
             scored.add(new ZeroShotResult.LabelScore(labels.get(c), p[c]));
@@ -383,43 +367,9 @@ public final class MultimodalModel implements AutoCloseable {
                     mean[d] += e[c * p + k][d] / p;
                 }
             }
-            out[c] = normalize(mean);
+            out[c] = Vectors.normalize(mean);
         }
         return out;
-    }
-
-    static float dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
-        }
-        return (float) s;
-    }
-
-    static float[] normalize(float[] v) {
-        double n = Math.sqrt(dot(v, v));
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / n);
-        }
-        return out;
-    }
-
-    static float[] softmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        float[] p = new float[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= (float) sum;
-        }
-        return p;
     }
 
     // ---- saving -----------------------------------------------------------------------------

@@ -161,9 +161,9 @@ class MultimodalModelTest {
                         mean[k] += row[k];
                     }
                 }
-                logits[c] = scale * MultimodalModel.dot(imageEmbeds[i], MultimodalModel.normalize(mean));
+                logits[c] = scale * Vectors.dot(imageEmbeds[i], Vectors.normalize(mean));
             }
-            float[] p = MultimodalModel.softmax(logits);
+            float[] p = Vectors.softmax(logits);
             for (ZeroShotResult.LabelScore ls : results.get(i).labels()) {
                 assertThat(ls.score()).isCloseTo(p[labels.indexOf(ls.label())], org.assertj.core.data.Offset.offset(1e-5f));
             }
