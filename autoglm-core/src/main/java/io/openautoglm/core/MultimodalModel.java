@@ -273,6 +273,7 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Preprocessed pixels (B, 3, S, S), row-major, to embeddings (B, P). */
     public float[][] embedPixels(float[] pixels, int count, boolean normalize) {
+        StopSignal.process().check(); // a safe point: a stopping job ends between batches, not inside libtorch
         int s = processor.config().imageSize();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(pixels, new Shape(count, 3, s, s)); // (B, 3, S, S)
@@ -283,6 +284,7 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Token ids (B, T), row-major, to embeddings (B, P). */
     public float[][] embedTokenIds(long[] ids, int count, int length, boolean normalize) {
+        StopSignal.process().check();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(ids, new Shape(count, length)); // (B, T)
             NDArray e = network.encodeText(new ParameterStore(scope, false), x, false); // (B, P)
