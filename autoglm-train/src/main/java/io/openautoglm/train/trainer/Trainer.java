@@ -10,6 +10,7 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.io.Progress;
 import io.openautoglm.core.io.Sha256;
+import io.openautoglm.core.model.clip.ModelDirectory;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
 import io.openautoglm.train.data.BatchLoader;
@@ -293,10 +294,8 @@ public final class Trainer {
         if (config.model().initFrom() != null) {
             training.put("init_from", config.model().initFrom());
             // the folder may later hold other weights (a bundled model replaced by its fine-tuned successor)
-            Path initWeights = Path.of(config.model().initFrom()).resolve("model.safetensors");
-            if (java.nio.file.Files.isRegularFile(initWeights)) {
-                training.put("init_from_weights_sha256", Sha256.of(initWeights));
-            }
+            Path initWeights = ModelDirectory.read(Path.of(config.model().initFrom())).weights(); // a run folder: its model/
+            training.put("init_from_weights_sha256", Sha256.of(initWeights));
         }
         training.put("config_yaml", configYaml);
         ObjectNode m = training.putObject("metrics");
