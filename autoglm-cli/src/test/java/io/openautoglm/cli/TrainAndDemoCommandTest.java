@@ -36,6 +36,12 @@ class TrainAndDemoCommandTest {
         JsonNode z = Json.MAPPER.readTree(eval.out());
         assertThat(z.get("n").asInt()).isPositive();
 
+        // The run folder itself (train's --out) stands for its final model.
+        CliRunner runFolder = CliRunner.run("eval", "zero-shot", "--model", out.toString(),
+                "--manifest", data.resolve("test.jsonl").toString(), "--label-key", "color", "--format", "json");
+        assertThat(runFolder.exitCode()).as(runFolder.err()).isZero();
+        assertThat(Json.MAPPER.readTree(runFolder.out())).isEqualTo(z);
+
         CliRunner again = CliRunner.run("train", "--train", data.resolve("train.jsonl").toString(), "--out", out.toString());
         CliRunner.assertOneLineError(again, "--resume");
     }

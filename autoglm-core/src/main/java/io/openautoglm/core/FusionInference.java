@@ -136,6 +136,7 @@ public final class FusionInference {
     }
 
     private NDArray pixels(NDManager scope, List<RgbImage> images) { // -> (B, 3, S, S)
+        StopSignal.process().check(); // every forward starts here: a stopping job ends between batches
         int s = processor.config().imageSize();
         int per = 3 * s * s;
         float[] flat = new float[images.size() * per];

@@ -254,11 +254,13 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Preprocessed pixels (B, 3, S, S), row-major, to embeddings (B, P). */
     public float[][] embedPixels(float[] pixels, int count, boolean normalize) {
+        StopSignal.process().check(); // a safe point: a stopping job ends between batches, not inside libtorch
         return runtime.embedPixels(pixels, count, normalize);
     }
 
     /** Token ids (B, T), row-major, to embeddings (B, P). */
     public float[][] embedTokenIds(long[] ids, int count, int length, boolean normalize) {
+        StopSignal.process().check(); // a safe point: a stopping job ends between batches, not inside libtorch
         return runtime.embedTokenIds(ids, count, length, normalize);
     }
 
