@@ -172,7 +172,21 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(outputs.get(i));
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                failAll(batch, e);
+                return;
+            }
+            // One bad item (a picture the preprocessing refuses) must not fail the others batched
+            // with it: run each alone, so only the culprit's request sees the error.
+            for (Pending<I, O> p : batch) {
+                try {
+                    p.result().complete(model.apply(List.of(p.input())).get(0));
+                } catch (RuntimeException alone) {
+                    p.result().completeExceptionally(alone);
+                }
+            }
+        } catch (Error e) {
             failAll(batch, e);
         }
     }
