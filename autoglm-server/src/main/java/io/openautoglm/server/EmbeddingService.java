@@ -160,7 +160,7 @@ public final class EmbeddingService implements AutoCloseable {
                 cut = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars; // no space: one long word
             }
             String prefix = text.substring(0, cut);
-            if (tokenCount(prefix) >= context) {
+            if (tokensOf(prefix) >= context) {
                 return prefix;
             }
         }
@@ -202,8 +202,14 @@ public final class EmbeddingService implements AutoCloseable {
             MicroBatcher<I, float[]> batcher, long deadlineNanos) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
         try {
+            boolean arriving = true;
             for (int i = 0; i < keys.size(); i++) {
-                futures.add(hits[i] != null ? CompletableFuture.completedFuture(hits[i]) : batcher.submit(input.apply(i)));
+                if (hits[i] != null) {
+                    futures.add(CompletableFuture.completedFuture(hits[i]));
+                } else {
+                    futures.add(batcher.submit(input.apply(i), arriving));
+                    arriving = false;
+                }
             }
             List<float[]> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
@@ -239,6 +245,10 @@ public final class EmbeddingService implements AutoCloseable {
 
     /** Tokens the model reads for {@code text} (start and end included, at most the context length), for OpenAI's usage block. */
     public int tokenCount(String text) {
+        return tokensOf(contextWindow(text));
+    }
+
+    private int tokensOf(String text) {
         long[] ids = model.tokenizer().encode(text);
         long eos = model.config().text().eosId();
         for (int i = 0; i < ids.length; i++) {
