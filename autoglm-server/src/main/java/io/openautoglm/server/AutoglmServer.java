@@ -237,18 +237,23 @@ public final class AutoglmServer implements AutoCloseable {
             checkApiKey(ctx);
             ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
             ctx.attribute(Requests.DEADLINE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis()));
-            if (admitted != null) {
-                readBody(ctx);
-                admission.enter(admitted);
-            }
+            // Counted from arrival (the batchers wait for company only while requests are held,
+            // and a graceful stop waits for these too); a slot is taken once the body is in.
             inFlight.incrementAndGet();
             try {
-                handler.handle(ctx);
-            } finally {
-                inFlight.decrementAndGet();
-                if (admitted != null) {
+                if (admitted == null) {
+                    handler.handle(ctx);
+                    return;
+                }
+                readBody(ctx);
+                admission.enter(admitted);
+                try {
+                    handler.handle(ctx);
+                } finally {
                     admission.leave();
                 }
+            } finally {
+                inFlight.decrementAndGet();
             }
         };
     }

@@ -60,7 +60,7 @@ final class Multipart {
         }
         try {
             ctx.uploadedFiles(); // Javalin applies its multipart limits; the container keeps the parsed parts
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Javalin (Kotlin) may throw the container's IOException undeclared
             // reported by the route's own read
         }
     }
