@@ -226,7 +226,8 @@ public final class AutoglmServer implements AutoCloseable {
     /**
      * Wraps an API handler: shutdown drain, API key, admission (429 at once when {@code admitted}
      * names the route and the server already holds its limit of requests), in-flight count, deadline.
-     * It runs before the body is read, so a refused request costs no body, no decode, no model time.
+     * The body is read first (with a deadline), so a client stalled mid-body holds no slot; a
+     * refused request still costs no decode and no model time.
      */
     private Handler guard(String admitted, Handler handler) {
         return ctx -> {

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Small files of huge, elongated pictures (1 x 16,777,216 and 16 x 1,048,576 pixels, 50-70 KB as
- * PNG) on every picture route of a server with an index and fusion heads: never a 5xx. Before the
- * resize computed only its crop, the first answered 500 NegativeArraySizeException everywhere and
- * the second allocated gigabytes. Also: a filter of 10,000 keys is a 400, not Lucene's 500.
+ * PNG) on every picture route of a server with an index and fusion heads: a 400 from the header,
+ * never a 5xx. Before, the first answered 500 NegativeArraySizeException everywhere and the second
+ * took seconds and about a gigabyte to resize. (Within 1000:1 the resize computes only its centre
+ * crop, see core's ElongatedPictureTest.) Also: a filter of 10,000 keys is a 400, not Lucene's 500.
  */
 class ElongatedPictureRoutesTest {
     static MultimodalModel dual;
@@ -108,8 +109,11 @@ class ElongatedPictureRoutesTest {
             Http.Reply r = Http.post(server.url() + e.getKey(), e.getValue(), "Content-Type", "application/json");
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("%s %s: %d in %d ms%n", what, e.getKey(), r.status(), millis);
-            // The resize computes only the centre crop, so these are ordinary pictures now: 200.
-            assertThat(r.status()).as(what + " " + e.getKey() + ": " + r.body()).isEqualTo(200);
+            // Refused from the header (over 1000:1), in milliseconds, as the input's fault.
+            assertThat(r.status()).as(what + " " + e.getKey() + ": " + r.body()).isEqualTo(400);
+            assertThat(r.errorCode()).isEqualTo("invalid_image");
+            assertThat(r.json().path("error").path("message").asText()).contains("more elongated than 1000:1");
+            assertThat(millis).isLessThan(5_000);
         }
         Http.Reply after = Http.post(server.url() + "/v1/embeddings", "{\"model\": \"" + dual.name() + "\", \"input\": \"a red circle\"}");
         assertThat(after.status()).isEqualTo(200);

@@ -63,6 +63,21 @@ class ElongatedPictureTest {
                 .isInstanceOf(UserInputException.class).hasMessageContaining("too elongated");
     }
 
+    @Test
+    void theLoaderRefusesAPictureMoreElongatedThanAThousandToOneFromItsHeader() throws Exception {
+        ImageLoader loader = new ImageLoader();
+        assertThatThrownBy(() -> loader.load(png(1, 2_000), "strip.png"))
+                .isInstanceOf(UserInputException.class).hasMessageContaining("strip.png is 1x2000, more elongated than 1000:1");
+        assertThatThrownBy(() -> loader.load(png(3_001, 3), "band.png")).isInstanceOf(UserInputException.class);
+        assertThat(loader.load(png(3, 3_000), "ok.png").height()).isEqualTo(3_000); // 1000:1 exactly is decoded
+    }
+
+    private static byte[] png(int w, int h) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_3BYTE_BGR), "png", out);
+        return out.toByteArray();
+    }
+
     private static void assertUniformAndQuick(int w, int h) {
         byte[] rgb = new byte[w * h * 3];
         for (int i = 0; i < rgb.length; i += 3) {
