@@ -180,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
                     extra.addAll(new SearchRoutes(searchIndex, service, maxImagePixels).routes());
                 }
                 if (fusion != null) {
-                    extra.addAll(new FusionRoutes(fusion, maxImagePixels).routes());
+                    extra.addAll(new FusionRoutes(fusion, service).routes());
                 }
                 return extra;
             };
