@@ -54,6 +54,7 @@ public final class AutoglmCli implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        CacheDirs.applyToDjl();
         CommandLine cli = new CommandLine(new AutoglmCli());
         cli.setOut(out);
         cli.setErr(err);

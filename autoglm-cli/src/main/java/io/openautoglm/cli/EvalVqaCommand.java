@@ -5,6 +5,7 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.eval.VqaEvaluator;
 import io.openautoglm.eval.metrics.VqaMetrics;
+import io.openautoglm.eval.metrics.VqaProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -41,6 +42,11 @@ final class EvalVqaCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write the VQA v2 files here.")
     Path outDir;
 
+    @Option(names = "--vqa-eval", paramLabel = "VERSION", defaultValue = "2021",
+            description = "Which revision of the official vqaEval.py to reproduce: 2021 (= current, the default: today's code) "
+                    + "or 2017 (the code before the 2021 fix, used by the 2017-2020 challenge numbers). See docs/metrics.md.")
+    String vqaEval;
+
     @Mixin
     FormatOption format;
 
@@ -52,10 +58,11 @@ final class EvalVqaCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new UserInputException("--limit must be 0 (all) or more, got " + limit);
         }
+        VqaProtocol protocol = VqaProtocol.parse(vqaEval);
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit, questionKeys);
+            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit, questionKeys, protocol);
             if (outDir != null) {
                 VqaEvaluator.writeOfficial(r.predictions(), outDir);
             }

@@ -2,6 +2,7 @@ package io.openautoglm.cli;
 
 import io.openautoglm.eval.metrics.VqaEvaluation;
 import io.openautoglm.eval.metrics.VqaMetrics;
+import io.openautoglm.eval.metrics.VqaProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vqa", mixinStandardHelpOptions = true,
-        description = {"VQA accuracy as the official VQA v2 evaluation computes it: answers normalized (punctuation,",
-            "number words to digits, articles, contractions); per question the mean over the human answers left out",
+        description = {"VQA accuracy as the official VQA v2 evaluation (today's vqaEval.py, or --vqa-eval 2017) computes it:",
+            "answers normalized (punctuation, number words to digits, articles, contractions) when the humans disagree;",
+            "per question the mean over the human answers left out",
             "in turn of min(1, matches among the others / 3); overall, per question type and per answer type in",
             "percent with two decimals. See docs/metrics.md."})
 final class MetricsVqaCommand implements Callable<Integer> {
@@ -27,6 +29,11 @@ final class MetricsVqaCommand implements Callable<Integer> {
             description = "VQA results: [{\"question_id\": 1, \"answer\": \"...\"}, ...], one answer for every annotated question.")
     Path results;
 
+    @Option(names = "--vqa-eval", paramLabel = "VERSION", defaultValue = "2021",
+            description = "Which revision of the official vqaEval.py to reproduce: 2021 (= current, the default: today's code) "
+                    + "or 2017 (the code before the 2021 fix, used by the 2017-2020 challenge numbers). See docs/metrics.md.")
+    String vqaEval;
+
     @Mixin
     FormatOption format;
 
@@ -35,7 +42,7 @@ final class MetricsVqaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VqaMetrics m = VqaEvaluation.evaluate(annotations, results);
+        VqaMetrics m = VqaEvaluation.evaluate(annotations, results, VqaProtocol.parse(vqaEval));
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             out.println(Json.compact(m.toJson()));

@@ -124,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean noGallery;
 
     @Option(names = "--gallery-dir", paramLabel = "DIR",
-            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery).")
+            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery, or $AUTOGLM_CACHE_DIR/gallery).")
     Path galleryDir;
 
     @Spec

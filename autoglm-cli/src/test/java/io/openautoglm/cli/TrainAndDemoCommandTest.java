@@ -63,5 +63,9 @@ class TrainAndDemoCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("text search").contains("zero-shot").contains("R@1").contains("compositional");
         assertThat(Files.list(gallery.resolve("images")).count()).isEqualTo(60);
+        // Progress on stderr while it works, step by step; the report on stdout has none of it.
+        assertThat(r.err()).contains("demo: step 1 of 4: generating 60 ShapeWorld pictures")
+                .contains("demo: step 4 of 4: metrics");
+        assertThat(r.out()).doesNotContain("demo: step");
     }
 }
