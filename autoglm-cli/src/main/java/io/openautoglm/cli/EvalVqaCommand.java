@@ -42,10 +42,8 @@ final class EvalVqaCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write the VQA v2 files here.")
     Path outDir;
 
-    @Option(names = "--vqa-eval", paramLabel = "VERSION", defaultValue = "2021",
-            description = "Which revision of the official vqaEval.py to reproduce: 2021 (= current, the default: today's code) "
-                    + "or 2017 (the code before the 2021 fix, used by the 2017-2020 challenge numbers). See docs/metrics.md.")
-    String vqaEval;
+    @Mixin
+    VqaEvalOption vqaEval;
 
     @Mixin
     FormatOption format;
@@ -58,7 +56,7 @@ final class EvalVqaCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new UserInputException("--limit must be 0 (all) or more, got " + limit);
         }
-        VqaProtocol protocol = VqaProtocol.parse(vqaEval);
+        VqaProtocol protocol = vqaEval.protocol();
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {

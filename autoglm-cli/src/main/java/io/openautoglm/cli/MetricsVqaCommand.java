@@ -2,7 +2,6 @@ package io.openautoglm.cli;
 
 import io.openautoglm.eval.metrics.VqaEvaluation;
 import io.openautoglm.eval.metrics.VqaMetrics;
-import io.openautoglm.eval.metrics.VqaProtocol;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,10 +28,8 @@ final class MetricsVqaCommand implements Callable<Integer> {
             description = "VQA results: [{\"question_id\": 1, \"answer\": \"...\"}, ...], one answer for every annotated question.")
     Path results;
 
-    @Option(names = "--vqa-eval", paramLabel = "VERSION", defaultValue = "2021",
-            description = "Which revision of the official vqaEval.py to reproduce: 2021 (= current, the default: today's code) "
-                    + "or 2017 (the code before the 2021 fix, used by the 2017-2020 challenge numbers). See docs/metrics.md.")
-    String vqaEval;
+    @Mixin
+    VqaEvalOption vqaEval;
 
     @Mixin
     FormatOption format;
@@ -42,7 +39,7 @@ final class MetricsVqaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VqaMetrics m = VqaEvaluation.evaluate(annotations, results, VqaProtocol.parse(vqaEval));
+        VqaMetrics m = VqaEvaluation.evaluate(annotations, results, vqaEval.protocol());
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             out.println(Json.compact(m.toJson()));
