@@ -135,16 +135,8 @@ public final class EmbeddingService implements AutoCloseable {
             keys.add(new EmbeddingCache.Key(modelId, "image", Sha256.of(f)));
         }
         // Decode only what the cache does not already know (compute asks only for the misses).
-        return compute(keys, lookUp(keys), i -> decode(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos),
+        return compute(keys, lookUp(keys), i -> decodePicture(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos),
                 imageBatcher, deadlineNanos);
-    }
-
-    /**
-     * Decodes one picture under the bounded decoder pool (as the embedding routes do), for routes
-     * that run the model themselves: 400, 413, or 503 when no decoder frees up by the deadline.
-     */
-    public RgbImage decodePicture(byte[] bytes, String name, long deadlineNanos) {
-        return decode(bytes, name, deadlineNanos);
     }
 
     /**
@@ -176,7 +168,11 @@ public final class EmbeddingService implements AutoCloseable {
         return hits;
     }
 
-    private RgbImage decode(byte[] bytes, String name, long deadlineNanos) {
+    /**
+     * Decodes one picture under the bounded decoder pool, for the embedding routes and for routes
+     * that run the model themselves: 400, 413, or 503 when no decoder frees up by the deadline.
+     */
+    public RgbImage decodePicture(byte[] bytes, String name, long deadlineNanos) {
         long ticket = decodeLine.enter();
         try {
             long left = deadlineNanos - System.nanoTime();
