@@ -14,12 +14,30 @@
 #
 #   bench/load-test.sh [--seconds 6] [--rounds 3] [--overload-seconds 12] [--overload-rate R] [--model DIR]
 #                      [--index DIR | --gallery-dir DIR]
+#
+# --extreme-aspect [--seconds 30] [--normal-clients 4] [--extreme-clients 2]: instead, normal traffic
+# on /v1/embeddings alone, then beside clients looping 1 x 16,777,216 and 16 x 1,048,576 pictures
+# (issue 16); writes bench/results/load-test-extreme-aspect.{txt,json}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT="${LOAD_TEST_OUT:-bench/results}"
 mkdir -p "$OUT"
 source bench/lib/cli-jar.sh
 export TORCH_CPP_LOG_LEVEL=ERROR
+if [[ ${1:-} == --extreme-aspect ]]; then
+  shift
+  {
+    echo "# Load test, extreme-aspect pictures beside normal traffic: autoglm serve (child process), bundled model"
+    echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine: nproc $(nproc), load average at start:$(cut -d' ' -f1-3 /proc/loadavg | sed 's/^/ /')"
+    echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-server autoglm-cli autoglm-core || echo '+dirty')"
+    java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+      -cp "$BENCH_CP" io.openautoglm.bench.ExtremeAspectLoad --json "$OUT/load-test-extreme-aspect.json" "$@" \
+      2> >(grep -v -E 'AutoNonVariableTypeMode|CudaUtils' >&2)
+    echo "load average at end:  $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$OUT/load-test-extreme-aspect.txt"
+  exit 0
+fi
 {
   echo "# Load test: autoglm serve (child processes) on loopback, bundled model, /v1/embeddings and /api/search"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"

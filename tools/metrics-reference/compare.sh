@@ -75,10 +75,12 @@ PY
     compare_json "captions, raw" "$ours_c" "$ref_c"
     echo "caption metrics, captions the Stanford jar tokenized (scorers alone, ours with --tokenized):"
     compare_json "captions, pre-tokenized" "$ours_t" "$ref_c"
-    ref_v=$("$py" $here/reference_eval.py vqa --annotations "$d/vqa_annotations.json" --results "$d/vqa_results.json")
-    ours_v=$(java -cp "$cli_cp" io.openautoglm.cli.AutoglmCli metrics vqa --annotations "$d/vqa_annotations.json" --results "$d/vqa_results.json" --format json)
-    echo "VQA accuracy:"
-    compare_json "VQA" "$ours_v" "$ref_v"
+    for version in 2021 2017; do  # today's vqaEval.py (our default) and the one before its 2021 fix
+      ref_v=$("$py" $here/reference_eval.py vqa --annotations "$d/vqa_annotations.json" --results "$d/vqa_results.json" --vqa-eval $version)
+      ours_v=$(java -cp "$cli_cp" io.openautoglm.cli.AutoglmCli metrics vqa --annotations "$d/vqa_annotations.json" --results "$d/vqa_results.json" --vqa-eval $version --format json)
+      echo "VQA accuracy, --vqa-eval $version:"
+      compare_json "VQA $version" "$ours_v" "$ref_v"
+    done
     # Tokenizer, caption by caption.
     "$py" -c "
 import json
@@ -100,6 +102,13 @@ for l, p, o in zip(lines, ptb, ours):
 PY
     echo
   done
+  echo "## vqa-cases (hand-picked: digits vs number words, articles, punctuation, case, whitespace; expected files by the official code)"
+  for version in 2021 2017; do
+    ours_v=$(java -cp "$cli_cp" io.openautoglm.cli.AutoglmCli metrics vqa --annotations $here/vqa-cases/annotations.json --results $here/vqa-cases/results.json --vqa-eval $version --format json)
+    echo "VQA accuracy, --vqa-eval $version:"
+    compare_json "vqa-cases $version" "$ours_v" "$(cat $here/vqa-cases/expected-$version.json)"
+  done
+  echo
   echo "## tokenizer-cases.txt (hand-written hard cases: punctuation, brackets, contractions, symbols, unicode)"
   ptb_filtered $here/tokenizer-cases.txt > "$work/ptb.txt"
   java -cp "$cli_cp" io.openautoglm.eval.metrics.CocoCaptionTokenizer < $here/tokenizer-cases.txt > "$work/ours.txt"

@@ -390,8 +390,9 @@ class VQAEval:
     commaStrip = re.compile(r"(\d)(\,)(\d)")
     punct = [";", r"/", "[", "]", '"', "{", "}", "(", ")", "=", "+", "\\", "_", "-", ">", "<", "@", "`", ",", "?", "!"]
 
-    def __init__(self, vqa, vqaRes, n=2):
+    def __init__(self, vqa, vqaRes, n=2, version="2021"):
         self.n = n
+        self.version = version
         self.vqa = vqa
         self.vqaRes = vqaRes
         self.params = {"question_id": vqa.getQuesIds()}
@@ -403,14 +404,28 @@ class VQAEval:
         res = {q: self.vqaRes.qa[q] for q in quesIds}
         accQA, accQuesType, accAnsType = [], {}, {}
         for quesId in quesIds:
-            resAns = res[quesId]["answer"].replace("\n", " ").replace("\t", " ").strip()
-            resAns = self.processPunctuation(resAns)
-            resAns = self.processDigitArticle(resAns)
-            gtAcc = []
-            gtAnswers = [ans["answer"] for ans in gts[quesId]["answers"]]
-            if len(set(gtAnswers)) > 1:
+            if self.version == "2017":
+                # vqaEval.py up to 458a8b2 (2016-10): the prediction always normalized, humans punctuation only.
+                resAns = res[quesId]["answer"].replace("\n", " ").replace("\t", " ").strip()
+                resAns = self.processPunctuation(resAns)
+                resAns = self.processDigitArticle(resAns)
+                gtAnswers = [ans["answer"] for ans in gts[quesId]["answers"]]
+                if len(set(gtAnswers)) > 1:
+                    for ansDic in gts[quesId]["answers"]:
+                        ansDic["answer"] = self.processPunctuation(ansDic["answer"])
+            else:
+                # vqaEval.py since a013f00 (2021-03, "Fixed processing answers bug").
                 for ansDic in gts[quesId]["answers"]:
-                    ansDic["answer"] = self.processPunctuation(ansDic["answer"])
+                    ansDic["answer"] = ansDic["answer"].replace("\n", " ").replace("\t", " ").strip()
+                resAns = res[quesId]["answer"].replace("\n", " ").replace("\t", " ").strip()
+                gtAnswers = [ans["answer"] for ans in gts[quesId]["answers"]]
+                if len(set(gtAnswers)) > 1:
+                    for ansDic in gts[quesId]["answers"]:
+                        ansDic["answer"] = self.processPunctuation(ansDic["answer"])
+                        ansDic["answer"] = self.processDigitArticle(ansDic["answer"])
+                    resAns = self.processPunctuation(resAns)
+                    resAns = self.processDigitArticle(resAns)
+            gtAcc = []
             for gtAnsDatum in gts[quesId]["answers"]:
                 otherGTAns = [item for item in gts[quesId]["answers"] if item != gtAnsDatum]
                 matchingAns = [item for item in otherGTAns if item["answer"] == resAns]
@@ -447,12 +462,12 @@ class VQAEval:
         return " ".join(outText)
 
 
-def vqa_eval(annotation_file, result_file):
+def vqa_eval(annotation_file, result_file, version="2021"):
     with open(annotation_file, encoding="utf-8") as f:
         vqa = VQA(json.load(f))
     with open(result_file, encoding="utf-8") as f:
         res = vqa.loadRes(json.load(f))
-    e = VQAEval(vqa, res, n=2)
+    e = VQAEval(vqa, res, n=2, version=version)
     e.evaluate()
     return e.accuracy
 
@@ -468,11 +483,13 @@ def main():
     v = sub.add_parser("vqa")
     v.add_argument("--annotations", required=True)
     v.add_argument("--results", required=True)
+    v.add_argument("--vqa-eval", choices=["2017", "2021"], default="2021",
+                   help="the vqaEval.py revision: 2021 (today's, default) or 2017 (before the 2021 fix)")
     a = p.parse_args()
     if a.task == "caption":
         out = coco_eval_caption(a.annotations, a.results, a.ptb_jar, a.write_tokenized)
     else:
-        out = vqa_eval(a.annotations, a.results)
+        out = vqa_eval(a.annotations, a.results, a.vqa_eval)
     json.dump(out, sys.stdout)
     print()
 

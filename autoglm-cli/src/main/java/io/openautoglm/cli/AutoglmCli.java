@@ -1,6 +1,7 @@
 package io.openautoglm.cli;
 
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.StopSignal;
 import io.openautoglm.core.UserInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -53,10 +54,17 @@ public final class AutoglmCli implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        CacheDirs.applyToDjl();
         CommandLine cli = new CommandLine(new AutoglmCli());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExecutionStrategy(AutoglmCli::execute);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StopSignal.Stopped stopped) {
+                commandLine.getErr().println("autoglm: " + stopped.getMessage() + "; nothing was written: run the same command again");
+                commandLine.getErr().flush();
+                return stopped.exitCode();
+            }
             if (e instanceof UserInputException) {
                 commandLine.getErr().println("autoglm: error: " + e.getMessage());
                 commandLine.getErr().flush();
@@ -76,5 +84,32 @@ public final class AutoglmCli implements Runnable {
             throw e;
         });
         return cli.execute(args);
+    }
+
+    /** Runs the chosen command; a long job runs with SIGTERM and SIGINT turned into a stop at its next safe point. */
+    private static int execute(CommandLine.ParseResult parseResult) {
+        CommandLine.ParseResult last = parseResult;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (!stopsCleanly(last.commandSpec())) {
+            return new CommandLine.RunLast().execute(parseResult);
+        }
+        try (StopSignal.Job job = StopSignal.job()) {
+            return new CommandLine.RunLast().execute(parseResult);
+        }
+    }
+
+    /**
+     * The long jobs: training, index build, every evaluation and the demo. While one runs, SIGTERM
+     * and SIGINT ask it to stop at its next safe point ({@link StopSignal}): it ends between steps
+     * or batches, keeps what it must (a checkpoint, a commit), prints one line saying how to go on,
+     * and the CLI exits 143 (SIGTERM) or 130 (SIGINT). {@code serve} drains on SIGTERM by itself.
+     */
+    static boolean stopsCleanly(CommandLine.Model.CommandSpec command) {
+        Object job = command.userObject();
+        CommandLine.Model.CommandSpec parent = command.parent();
+        return job instanceof TrainCommand || job instanceof IndexBuildCommand || job instanceof DemoCommand
+                || (parent != null && parent.userObject() instanceof EvalCommand);
     }
 }

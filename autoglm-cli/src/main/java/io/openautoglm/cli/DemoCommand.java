@@ -60,6 +60,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        // Progress goes to stderr, so the report on stdout stays as it was and pipes cleanly.
+        PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Path dir = keep != null ? keep : Files.createTempDirectory("autoglm-demo-");
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
@@ -67,13 +69,17 @@ final class DemoCommand implements Callable<Integer> {
                     m.parameterCounts().get("total"), m.embeddingDim());
             ShapeWorldConfig cfg = new ShapeWorldConfig(m.preprocessor().imageSize(), gallerySize, seed, List.of(0.0, 0.0, 1.0),
                     0.3, 4, true, 6, true);
+            step(err, 1, "generating " + gallerySize + " ShapeWorld pictures");
             new ShapeWorldGenerator(cfg).generate(dir, keep != null, line -> { });
             Manifest gallery = Manifest.read(dir.resolve("test.jsonl"));
             out.printf("gallery: %d new ShapeWorld pictures (seed %d) in %s%n%n", gallery.size(), seed, dir);
 
+            step(err, 2, "embedding the gallery for text search");
             search(out, m, gallery);
+            step(err, 3, "zero-shot classification");
             classify(out, m, gallery);
-            metrics(out, m, gallery);
+            step(err, 4, "metrics: retrieval, zero-shot, compositional");
+            metrics(out, m, gallery, err);
             out.printf(Locale.ROOT, "%ndone in %.1f s%n", (System.nanoTime() - start) / 1e9);
         } finally {
             if (keep == null) {
@@ -82,6 +88,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    static final int STEPS = 4;
+
+    private static void step(PrintWriter err, int n, String what) {
+        err.println("demo: step " + n + " of " + STEPS + ": " + what + " ...");
+        err.flush();
     }
 
     private static void search(PrintWriter out, MultimodalModel m, Manifest gallery) {
@@ -121,12 +134,12 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static void metrics(PrintWriter out, MultimodalModel m, Manifest gallery) {
-        RetrievalEvaluator.Result r = new RetrievalEvaluator(m, null).evaluate(gallery, true);
+    private static void metrics(PrintWriter out, MultimodalModel m, Manifest gallery, PrintWriter progress) {
+        RetrievalEvaluator.Result r = new RetrievalEvaluator(m, progress).evaluate(gallery, true);
         Manifest singles = gallery.filter(rec -> rec.get("shape") != null);
-        ZeroShotMetrics color = new ZeroShotEvaluator(m, null).evaluate(singles, "color", COLORS, List.of(TEMPLATE));
-        ZeroShotMetrics shape = new ZeroShotEvaluator(m, null).evaluate(singles, "shape", SHAPES, List.of(TEMPLATE));
-        CompositionalEvaluator.Result comp = new CompositionalEvaluator(m, null).evaluate(gallery);
+        ZeroShotMetrics color = new ZeroShotEvaluator(m, progress).evaluate(singles, "color", COLORS, List.of(TEMPLATE));
+        ZeroShotMetrics shape = new ZeroShotEvaluator(m, progress).evaluate(singles, "shape", SHAPES, List.of(TEMPLATE));
+        CompositionalEvaluator.Result comp = new CompositionalEvaluator(m, progress).evaluate(gallery);
         out.printf("metrics on this gallery (%d pictures, %d with one shape):%n", r.n(), singles.size());
         out.printf(Locale.ROOT, "  text->image  R@1 %.3f  R@5 %.3f  R@10 %.3f  (query: each picture's full caption)%n",
                 r.textToImage().recallAt1(), r.textToImage().recallAt5(), r.textToImage().recallAt10());

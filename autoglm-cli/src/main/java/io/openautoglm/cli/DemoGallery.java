@@ -36,9 +36,9 @@ final class DemoGallery {
 
     private DemoGallery() {}
 
-    /** {@code ~/.cache/autoglm/gallery}: generated data, safe to delete. */
+    /** {@code ~/.cache/autoglm/gallery} (or {@code $AUTOGLM_CACHE_DIR/gallery}): generated data, safe to delete. */
     static Path defaultDir() {
-        return Path.of(System.getProperty("user.home"), ".cache", "autoglm", "gallery");
+        return CacheDirs.system().root().resolve("gallery");
     }
 
     /** The gallery's index for {@code model}, generating and indexing what is missing (progress on {@code err}). */

@@ -5,6 +5,7 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.eval.VqaEvaluator;
 import io.openautoglm.eval.metrics.VqaMetrics;
+import io.openautoglm.eval.metrics.VqaProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,6 +43,9 @@ final class EvalVqaCommand implements Callable<Integer> {
     Path outDir;
 
     @Mixin
+    VqaEvalOption vqaEval;
+
+    @Mixin
     FormatOption format;
 
     @Spec
@@ -52,10 +56,11 @@ final class EvalVqaCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new UserInputException("--limit must be 0 (all) or more, got " + limit);
         }
+        VqaProtocol protocol = vqaEval.protocol();
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit, questionKeys);
+            VqaEvaluator.Result r = new VqaEvaluator(m, spec.commandLine().getErr()).evaluate(data, limit, questionKeys, protocol);
             if (outDir != null) {
                 VqaEvaluator.writeOfficial(r.predictions(), outDir);
             }

@@ -2,6 +2,7 @@ package io.openautoglm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.StopSignal;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.search.ImageIndexer;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
                 + " committed every --commit-every pictures, so an interrupted build (even kill -9) keeps its work and the same"
                 + " command run again completes it. Pictures that cannot be decoded are listed and skipped.",
             "An existing index keeps its model: --model must be that model (default: the index's own).",
+            "SIGTERM or Ctrl-C stops between batches: what is embedded is committed, and the same command resumes.",
             "Example: autoglm index build --index pics-index --images ~/Pictures"})
 final class IndexBuildCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (created if new).")
@@ -93,6 +95,13 @@ final class IndexBuildCommand implements Callable<Integer> {
             try (VectorIndex vectors = dir.open(true)) {
                 report = new ImageIndexer(m.model(), vectors, options, err,
                         verbose ? n -> err.println("committed " + n + "/" + items.size()) : null).build(items);
+            }
+            if (report.stoppedBy() != null) {
+                err.printf(Locale.ROOT, "autoglm: stopped by %s after %d of %d pictures; the index holds %d, committed; the same command"
+                        + " resumes (pictures already indexed are skipped)%n", report.stoppedBy(), report.processed(), report.total(),
+                        report.count());
+                err.flush();
+                return StopSignal.process().exitCode();
             }
             print(report, dir);
         }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "vqa", mixinStandardHelpOptions = true,
-        description = {"VQA accuracy as the official VQA v2 evaluation computes it: answers normalized (punctuation,",
-            "number words to digits, articles, contractions); per question the mean over the human answers left out",
+        description = {"VQA accuracy as the official VQA v2 evaluation (today's vqaEval.py, or --vqa-eval 2017) computes it:",
+            "answers normalized (punctuation, number words to digits, articles, contractions) when the humans disagree;",
+            "per question the mean over the human answers left out",
             "in turn of min(1, matches among the others / 3); overall, per question type and per answer type in",
             "percent with two decimals. See docs/metrics.md."})
 final class MetricsVqaCommand implements Callable<Integer> {
@@ -28,6 +29,9 @@ final class MetricsVqaCommand implements Callable<Integer> {
     Path results;
 
     @Mixin
+    VqaEvalOption vqaEval;
+
+    @Mixin
     FormatOption format;
 
     @Spec
@@ -35,7 +39,7 @@ final class MetricsVqaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VqaMetrics m = VqaEvaluation.evaluate(annotations, results);
+        VqaMetrics m = VqaEvaluation.evaluate(annotations, results, vqaEval.protocol());
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             out.println(Json.compact(m.toJson()));

@@ -124,7 +124,7 @@ final class ServeCommand implements Callable<Integer> {
     boolean noGallery;
 
     @Option(names = "--gallery-dir", paramLabel = "DIR",
-            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery).")
+            description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery, or $AUTOGLM_CACHE_DIR/gallery).")
     Path galleryDir;
 
     @Spec
@@ -180,7 +180,7 @@ final class ServeCommand implements Callable<Integer> {
                     extra.addAll(new SearchRoutes(searchIndex, service, maxImagePixels).routes());
                 }
                 if (fusion != null) {
-                    extra.addAll(new FusionRoutes(fusion, maxImagePixels).routes());
+                    extra.addAll(new FusionRoutes(fusion, service).routes());
                 }
                 return extra;
             };

@@ -1,25 +1,16 @@
 package io.openautoglm.cli;
 
-import io.openautoglm.core.MultimodalModel;
-import io.openautoglm.core.data.Manifest;
-import io.openautoglm.eval.RetrievalEvaluator;
-import io.openautoglm.eval.RetrievalMetrics;
-import io.openautoglm.eval.ZeroShotEvaluator;
-import io.openautoglm.eval.ZeroShotMetrics;
+import io.openautoglm.core.StopSignal;
+import io.openautoglm.eval.TrainingValidator;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
 import io.openautoglm.train.trainer.Trainer;
-import io.openautoglm.train.trainer.Validator;
-import io.openautoglm.eval.VqaEvaluator;
-import io.openautoglm.eval.metrics.VqaMetrics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,8 +89,15 @@ final class TrainCommand implements Callable<Integer> {
         overrides.addAll(sets);
         TrainConfig cfg = TrainConfigLoader.load(config, overrides);
         PrintWriter o = spec.commandLine().getOut();
-        Trainer.Result result = new Trainer(cfg, validator(cfg, spec.commandLine().getErr()), System.err)
+        Trainer.Result result = new Trainer(cfg, TrainingValidator.of(cfg), System.err, StopSignal.process())
                 .run(resume, stopAfter == null ? Long.MAX_VALUE : stopAfter);
+        if (result.stoppedBy() != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("autoglm: stopped at step %d by %s; checkpoint in %s; resume with: %s%n", result.steps(), result.stoppedBy(),
+                    Path.of(cfg.run().out()).resolve("checkpoints"), resumeCommand());
+            err.flush();
+            return StopSignal.process().exitCode();
+        }
         if (result.modelDir() == null) {
             o.printf("paused after step %d; continue with the same command plus --resume%n", result.steps());
         } else {
@@ -114,41 +112,18 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Questions answered at each validation (the first ones of the validation manifest). */
-    private static final int VQA_VALIDATION_QUESTIONS = 2000;
-
-    /** Retrieval on the validation manifest, plus zero-shot for each configured label key. */
-    static Validator validator(TrainConfig cfg, PrintWriter err) {
-        return (MultimodalModel model, Manifest manifest) -> {
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            RetrievalEvaluator.Result r = new RetrievalEvaluator(model, null).evaluate(manifest, cfg.data().valFirstCaptionOnly());
-            put(metrics, "text_to_image", r.textToImage());
-            put(metrics, "image_to_text", r.imageToText());
-            for (String key : cfg.data().zeroShotKeys()) {
-                Manifest labelled = manifest.filter(rec -> rec.get(key) != null);
-                if (labelled.size() == 0) {
-                    continue;
-                }
-                ZeroShotMetrics z = new ZeroShotEvaluator(model, null).evaluate(labelled, key, null,
-                        List.of(ZeroShotEvaluator.DEFAULT_TEMPLATE));
-                metrics.put("zero_shot." + key + ".top1", z.top1());
-                metrics.put("zero_shot." + key + ".mean_per_class_recall", z.meanPerClassRecall());
-            }
-            if (model.hasFusion() && cfg.loss().answer() > 0) {
-                VqaMetrics vqa = new VqaEvaluator(model, null).evaluate(manifest, VQA_VALIDATION_QUESTIONS).metrics();
-                // Fractions like every other validation metric (the official report is in percent).
-                metrics.put("vqa.accuracy", vqa.overall() / 100);
-                vqa.perQuestionType().forEach((type, accuracy) -> metrics.put("vqa." + type, accuracy / 100));
-            }
-            return metrics;
-        };
+    /** This very command line with {@code --resume} (once), quoted for a POSIX shell. */
+    private String resumeCommand() {
+        List<String> args = new ArrayList<>(List.of("autoglm"));
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        if (!args.contains("--resume")) {
+            args.add("--resume");
+        }
+        return String.join(" ", args.stream().map(TrainCommand::shellQuoted).toList());
     }
 
-    private static void put(Map<String, Double> metrics, String prefix, RetrievalMetrics.Summary s) {
-        metrics.put(prefix + ".R@1", s.recallAt1());
-        metrics.put(prefix + ".R@5", s.recallAt5());
-        metrics.put(prefix + ".R@10", s.recallAt10());
-        metrics.put(prefix + ".MRR", s.mrr());
+    private static String shellQuoted(String arg) {
+        return arg.matches("[A-Za-z0-9_./:=@%+,-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     private static void add(List<String> overrides, String key, Object value) {

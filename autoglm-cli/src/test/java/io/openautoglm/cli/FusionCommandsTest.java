@@ -83,6 +83,11 @@ class FusionCommandsTest {
         JsonNode rescored = json(CliRunner.run("metrics", "vqa", "--annotations", vqaDir.resolve("annotations.json").toString(),
                 "--results", vqaDir.resolve("results.json").toString(), "--format", "json"));
         assertThat(rescored.get("overall")).isEqualTo(vqa.get("overall"));
+        JsonNode old = json(CliRunner.run("eval", "vqa", "--model", model.toString(), "--manifest", manifest.toString(),
+                "--vqa-eval", "2017", "--format", "json"));
+        JsonNode oldRescored = json(CliRunner.run("metrics", "vqa", "--annotations", vqaDir.resolve("annotations.json").toString(),
+                "--results", vqaDir.resolve("results.json").toString(), "--vqa-eval", "2017", "--format", "json"));
+        assertThat(oldRescored.get("overall")).isEqualTo(old.get("overall"));
 
         Path capDir = dir.resolve("cap");
         JsonNode cap = json(CliRunner.run("eval", "caption", "--model", model.toString(), "--manifest", manifest.toString(),
@@ -138,6 +143,8 @@ class FusionCommandsTest {
                 "--question", " "), "--question is empty");
         CliRunner.assertOneLineError(CliRunner.run("caption", "--model", model.toString(), "--beam", "0", CliFixture.PIC0.toString()),
                 "beam size");
+        CliRunner.assertOneLineError(CliRunner.run("eval", "vqa", "--model", model.toString(), "--manifest", manifest.toString(),
+                "--vqa-eval", "2016"), "--vqa-eval must be 2017, 2021 or current, got '2016'");
         Path noQuestions = dir.resolve("plain.jsonl");
         Files.write(noQuestions, List.of("{\"image\": \"" + CliFixture.PIC0.toString().replace("\\", "/") + "\", \"caption\": \"w1\"}"));
         CliRunner.assertOneLineError(CliRunner.run("eval", "vqa", "--model", model.toString(), "--manifest", noQuestions.toString()),

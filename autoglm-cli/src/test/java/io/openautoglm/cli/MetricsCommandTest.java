@@ -107,18 +107,27 @@ class MetricsCommandTest {
 
     @Test
     void vqaAccuracyAsJsonAndText() throws Exception {
-        // Question 1: ten "red", prediction "Red" -> "red": 10 matches -> 1. Question 2: one "3", nine
-        // "4"; prediction "three" -> "3": 0 when the "3" is left out, 1/3 otherwise -> 0.3.
-        // Overall 100 * 1.3 / 2 = 65.0.
+        // Today's official rule (the default). Question 1: ten "red" all agree, so nothing is normalized and
+        // the prediction "Red" matches none -> 0. Question 2: one "3", nine "4" disagree, so both sides are
+        // normalized; "three" -> "3": 0 when the "3" is left out, 1/3 otherwise -> 0.3. Overall 15.0.
         Path a = write("a.json", VQA_ANNOTATIONS);
         Path r = write("r.json", "[{\"question_id\": 2, \"answer\": \"three\"}, {\"question_id\": 1, \"answer\": \"Red\"}]");
         CliRunner run = CliRunner.run("metrics", "vqa", "--annotations", a.toString(), "--results", r.toString(), "--format", "json");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().strip()).isEqualTo("{\"overall\":65.0,\"perQuestionType\":{\"what color\":100.0,\"how many\":30.0},"
-                + "\"perAnswerType\":{\"other\":100.0,\"number\":30.0}}");
+        assertThat(run.out().strip()).isEqualTo("{\"overall\":15.0,\"perQuestionType\":{\"what color\":0.0,\"how many\":30.0},"
+                + "\"perAnswerType\":{\"other\":0.0,\"number\":30.0}}");
         CliRunner text = vqa(a, r);
         assertThat(text.exitCode()).isZero();
-        assertThat(text.out()).contains("overall 65.00").contains("how many").contains("30.00");
+        assertThat(text.out()).contains("overall 15.00").contains("how many").contains("30.00");
+        // The 2017 rule always normalizes the prediction: "Red" -> "red" matches ten -> 1; overall 65.0.
+        CliRunner old = CliRunner.run("metrics", "vqa", "--annotations", a.toString(), "--results", r.toString(),
+                "--vqa-eval", "2017", "--format", "json");
+        assertThat(old.exitCode()).as(old.err()).isZero();
+        assertThat(old.out().strip()).isEqualTo("{\"overall\":65.0,\"perQuestionType\":{\"what color\":100.0,\"how many\":30.0},"
+                + "\"perAnswerType\":{\"other\":100.0,\"number\":30.0}}");
+        CliRunner current = CliRunner.run("metrics", "vqa", "--annotations", a.toString(), "--results", r.toString(),
+                "--vqa-eval", "current", "--format", "json");
+        assertThat(current.out()).isEqualTo(run.out());
     }
 
     @Test
@@ -163,6 +172,8 @@ class MetricsCommandTest {
                 "annotations[0]", "non-empty \"answers\"");
         CliRunner.assertOneLineError(vqa(write("dupq.json", "{\"annotations\": [" + oneQuestion(1) + ", " + oneQuestion(1) + "]}"), good),
                 "question_id 1 appears twice");
+        CliRunner.assertOneLineError(CliRunner.run("metrics", "vqa", "--annotations", a.toString(), "--results", good.toString(),
+                "--vqa-eval", "2019"), "--vqa-eval must be 2017, 2021 or current, got '2019'");
     }
 
     private static String oneQuestion(int id) {

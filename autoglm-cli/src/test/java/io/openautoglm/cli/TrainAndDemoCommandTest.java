@@ -36,6 +36,12 @@ class TrainAndDemoCommandTest {
         JsonNode z = Json.MAPPER.readTree(eval.out());
         assertThat(z.get("n").asInt()).isPositive();
 
+        // The run folder itself (train's --out) stands for its final model.
+        CliRunner runFolder = CliRunner.run("eval", "zero-shot", "--model", out.toString(),
+                "--manifest", data.resolve("test.jsonl").toString(), "--label-key", "color", "--format", "json");
+        assertThat(runFolder.exitCode()).as(runFolder.err()).isZero();
+        assertThat(Json.MAPPER.readTree(runFolder.out())).isEqualTo(z);
+
         CliRunner again = CliRunner.run("train", "--train", data.resolve("train.jsonl").toString(), "--out", out.toString());
         CliRunner.assertOneLineError(again, "--resume");
     }
@@ -57,5 +63,9 @@ class TrainAndDemoCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("text search").contains("zero-shot").contains("R@1").contains("compositional");
         assertThat(Files.list(gallery.resolve("images")).count()).isEqualTo(60);
+        // Progress on stderr while it works, step by step; the report on stdout has none of it.
+        assertThat(r.err()).contains("demo: step 1 of 4: generating 60 ShapeWorld pictures")
+                .contains("demo: step 4 of 4: metrics");
+        assertThat(r.out()).doesNotContain("demo: step");
     }
 }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.core.model.clip.ClipModel;
 import io.openautoglm.core.model.clip.ClipTokenizer;
 import io.openautoglm.core.model.fusion.CaptionSearch;
@@ -14,15 +15,21 @@ import java.util.List;
 /**
  * The understanding half of a model with fusion heads: does this text describe this picture
  * exactly (matching), what is the answer to a question about it, and a caption for it. Obtained
- * from {@link MultimodalModel#fusion()}; thread-safe like the model (each call owns its memory).
+ * from the model facade's {@code fusion()}, which hands over its network, tokenizer and image
+ * processor (this class knows none of the facade: the dependency runs one way); thread-safe like
+ * the model (each call owns its memory in a sub-manager of {@code manager}).
  */
 public final class FusionInference {
-    private final MultimodalModel model;
+    private final NDManager manager; // the weights' manager; calls open sub-managers of it
     private final ClipModel network;
+    private final ClipTokenizer tokenizer;
+    private final ClipImageProcessor processor;
 
-    FusionInference(MultimodalModel model) {
-        this.model = model;
-        this.network = model.network();
+    FusionInference(NDManager manager, ClipModel network, ClipTokenizer tokenizer, ClipImageProcessor processor) {
+        this.manager = manager;
+        this.network = network;
+        this.tokenizer = tokenizer;
+        this.processor = processor;
     }
 
     /** An answer with its probability, and the runners-up. */
@@ -48,7 +55,7 @@ public final class FusionInference {
         if (images.isEmpty()) {
             return new float[0];
         }
-        try (NDManager scope = model.manager().newSubManager()) {
+        try (NDManager scope = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(scope, false);
             NDArray imageTokens = network.imageTokens(store, pixels(scope, images), false); // (B, N + 1, Dv)
             NDArray ids = textIds(scope, texts); // (B, T)
@@ -73,7 +80,7 @@ public final class FusionInference {
         if (images.isEmpty()) {
             return out;
         }
-        try (NDManager scope = model.manager().newSubManager()) {
+        try (NDManager scope = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(scope, false);
             NDArray imageTokens = network.imageTokens(store, pixels(scope, images), false); // (B, N + 1, Dv)
             NDArray ids = textIds(scope, questions); // (B, T)
@@ -94,12 +101,11 @@ public final class FusionInference {
 
     /** A caption per image, by greedy decoding ({@code options.beamSize() == 1}) or beam search. */
     public List<String> caption(List<RgbImage> images, CaptionSearch.Options options) {
-        ClipTokenizer tokenizer = model.tokenizer();
-        var text = network.config().text();
+                var text = network.config().text();
         int maxLength = Math.min(options.maxLength(), text.contextLength());
         List<String> out = new ArrayList<>();
         for (RgbImage image : images) {
-            try (NDManager scope = model.manager().newSubManager()) {
+            try (NDManager scope = manager.newSubManager()) {
                 ParameterStore store = new ParameterStore(scope, false);
                 NDArray imageTokens = network.imageTokens(store, pixels(scope, List.of(image)), false); // (1, N + 1, Dv)
                 CaptionSearch search = new CaptionSearch(text.bosId(), text.eosId(), text.vocabSize(),
@@ -130,17 +136,17 @@ public final class FusionInference {
     }
 
     private NDArray pixels(NDManager scope, List<RgbImage> images) { // -> (B, 3, S, S)
-        int s = model.imageProcessor().config().imageSize();
+        StopSignal.process().check(); // every forward starts here: a stopping job ends between batches
+        int s = processor.config().imageSize();
         int per = 3 * s * s;
         float[] flat = new float[images.size() * per];
         for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(model.imageProcessor().preprocess(images.get(i)), 0, flat, i * per, per);
+            System.arraycopy(processor.preprocess(images.get(i)), 0, flat, i * per, per);
         }
         return scope.create(flat, new Shape(images.size(), 3, s, s));
     }
 
     private NDArray textIds(NDManager scope, List<String> texts) { // -> (B, T)
-        ClipTokenizer tokenizer = model.tokenizer();
-        return scope.create(tokenizer.encodeBatch(texts), new Shape(texts.size(), tokenizer.contextLength()));
+                return scope.create(tokenizer.encodeBatch(texts), new Shape(texts.size(), tokenizer.contextLength()));
     }
 }

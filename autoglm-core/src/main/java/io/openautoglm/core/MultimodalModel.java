@@ -1,20 +1,15 @@
 package io.openautoglm.core;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.checkpoint.SafetensorsReader;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
-import io.openautoglm.core.io.AtomicFiles;
-import io.openautoglm.core.io.Sha256;
 import io.openautoglm.core.model.clip.CheckpointLayout;
 import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
@@ -22,12 +17,12 @@ import io.openautoglm.core.model.clip.ClipModel;
 import io.openautoglm.core.model.clip.ClipTokenizer;
 import io.openautoglm.core.model.clip.ClipWeights;
 import io.openautoglm.core.model.clip.ModelDirectory;
+import io.openautoglm.core.model.clip.ModelWriter;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
 import io.openautoglm.core.model.clip.TokenColumns;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +34,7 @@ import java.util.Map;
  */
 public final class MultimodalModel implements AutoCloseable {
     public static final String VERSION = "0.1.0-SNAPSHOT";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NDManager manager; // owns the weights
     private final ClipModel network;
@@ -49,10 +44,11 @@ public final class MultimodalModel implements AutoCloseable {
     private final String name;
     private final CheckpointLayout layout;
     private final byte[] tokenizerJson; // kept: the file it came from may be gone when we save (pruned checkpoints)
-    private final ObjectNode provenance;
+    private final Provenance provenance;
+    private final EmbeddingRuntime runtime;
 
     private MultimodalModel(NDManager manager, ClipModel network, Path tokenizerFile, PreprocessorConfig preprocessor,
-            String name, CheckpointLayout layout, ObjectNode provenance) {
+            String name, CheckpointLayout layout, Provenance provenance) {
         this.manager = manager;
         this.network = network;
         try {
@@ -66,6 +62,7 @@ public final class MultimodalModel implements AutoCloseable {
         this.name = name;
         this.layout = layout;
         this.provenance = provenance;
+        this.runtime = new DjlEmbeddingRuntime(manager, network, preprocessor.imageSize());
     }
 
     /** Loads a model folder in any layout we read; one clear {@link UserInputException} if we cannot. */
@@ -76,7 +73,7 @@ public final class MultimodalModel implements AutoCloseable {
             ClipModel network = build(manager, source.config(), Initializer.ZEROS);
             ClipWeights.load(network, reader, source.layout());
             freeze(network);
-            ObjectNode provenance = source.provenance() instanceof ObjectNode o ? o : JSON.createObjectNode();
+            Provenance provenance = Provenance.fromJson(source.provenance());
             String name = dir.toAbsolutePath().normalize().getFileName().toString();
             return new MultimodalModel(manager, network, source.tokenizer(), source.preprocessor(), name,
                     source.layout(), provenance);
@@ -93,9 +90,10 @@ public final class MultimodalModel implements AutoCloseable {
         NDManager manager = TorchRuntime.engine().newBaseManager();
         try {
             ClipModel network = build(manager, config, null);
-            ObjectNode provenance = JSON.createObjectNode();
-            provenance.put("initialization", "random");
-            provenance.put("seed", seed);
+            ObjectNode details = JSON.createObjectNode();
+            details.put("initialization", "random");
+            details.put("seed", seed);
+            Provenance provenance = Provenance.ofDetails(details);
             return new MultimodalModel(manager, network, tokenizerJson, preprocessor, name, CheckpointLayout.OPEN_AUTOGLM,
                     provenance);
         } catch (RuntimeException e) {
@@ -179,24 +177,7 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Parameter counts: vision tower, text tower, and the projections with the logit scale. */
     public Map<String, Long> parameterCounts() {
-        long vision = 0;
-        long text = 0;
-        long other = 0;
-        long fusion = 0;
-        for (Map.Entry<String, Parameter> e : network.namedParameters().entrySet()) {
-            long n = e.getValue().getShape().size();
-            if (e.getKey().startsWith("fusion_encoder.") || e.getKey().startsWith("itm_head.")
-                    || e.getKey().startsWith("answer_head.") || e.getKey().startsWith("text_decoder.")) {
-                fusion += n;
-            } else if (e.getKey().startsWith("vision_model.")) {
-                vision += n;
-            } else if (e.getKey().startsWith("text_model.")) {
-                text += n;
-            } else {
-                other += n;
-            }
-        }
-        return Map.of("vision", vision, "text", text, "projections", other, "fusion", fusion, "total", vision + text + other + fusion);
+        return network.parameterCounts();
     }
 
     /** Whether {@link #fusion()} is available: the model has matching, answer and caption heads. */
@@ -213,7 +194,7 @@ public final class MultimodalModel implements AutoCloseable {
             throw new UserInputException("model " + name + " has no fusion heads (matching, question answering, captioning); "
                     + "use a model trained with them, such as models/autoglm-shapes-tiny-fusion");
         }
-        return new FusionInference(this);
+        return new FusionInference(manager, network, tokenizer, processor);
     }
 
     // ---- embedding --------------------------------------------------------------------------
@@ -273,153 +254,46 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Preprocessed pixels (B, 3, S, S), row-major, to embeddings (B, P). */
     public float[][] embedPixels(float[] pixels, int count, boolean normalize) {
-        int s = processor.config().imageSize();
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(pixels, new Shape(count, 3, s, s)); // (B, 3, S, S)
-            NDArray e = network.encodeImage(new ParameterStore(scope, false), x, false); // (B, P)
-            return toRows(normalize ? ClipModel.l2Normalize(e) : e, count);
-        }
+        StopSignal.process().check(); // a safe point: a stopping job ends between batches, not inside libtorch
+        return runtime.embedPixels(pixels, count, normalize);
     }
 
     /** Token ids (B, T), row-major, to embeddings (B, P). */
     public float[][] embedTokenIds(long[] ids, int count, int length, boolean normalize) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(ids, new Shape(count, length)); // (B, T)
-            NDArray e = network.encodeText(new ParameterStore(scope, false), x, false); // (B, P)
-            return toRows(normalize ? ClipModel.l2Normalize(e) : e, count);
-        }
+        StopSignal.process().check(); // a safe point: a stopping job ends between batches, not inside libtorch
+        return runtime.embedTokenIds(ids, count, length, normalize);
     }
 
-    private static float[][] toRows(NDArray e, int count) { // (B, P) -> B rows
-        float[] flat = e.toFloatArray();
-        int d = flat.length / count;
-        float[][] rows = new float[count][d];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(flat, i * d, rows[i], 0, d);
-        }
-        return rows;
+    /** The encoder backend the embedding calls end in (today DJL's PyTorch). */
+    public EmbeddingRuntime runtime() {
+        return runtime;
     }
 
-    // ---- similarity and zero-shot -----------------------------------------------------------
+    // ---- similarity and zero-shot (kept for callers; the code lives in Vectors and ZeroShotClassifier) -------
 
-    /** Dot products a_i . b_j: cosine similarities when both sides are normalized. (A, D) x (B, D) -> (A, B) */
+    /** {@link Vectors#similarity}: (A, D) x (B, D) -> (A, B) */
     public static float[][] similarity(float[][] a, float[][] b) {
-        float[][] out = new float[a.length][b.length];
-        for (int i = 0; i < a.length; i++) {
-            for (int j = 0; j < b.length; j++) {
-                out[i][j] = dot(a[i], b[j]);
-            }
-        }
-        return out;
+        return Vectors.similarity(a, b);
     }
 
-    /**
-     * Zero-shot classification with prompt ensembling: each label's embedding is the renormalized
-     * mean of its normalized template embeddings; scores are the softmax of CLIP's logits.
-     *
-     * @param templates prompts with "{}" where the label goes; empty means "{}" alone
-     */
+    /** {@link ZeroShotClassifier#classify} with this model. */
     public List<ZeroShotResult> zeroShot(List<RgbImage> images, List<String> labels, List<String> templates) {
-        float[][] classes = labelEmbeddings(labels, templates.isEmpty() ? List.of("{}") : templates);
-        float scale = logitScale();
-        float[][] imageEmbeds = embedImages(images);
-        List<ZeroShotResult> results = new ArrayList<>();
-        for (float[] image : imageEmbeds) {
-            results.add(scoreLabels(image, classes, labels, scale));
-        }
-        return results;
+        return ZeroShotClassifier.classify(this, images, labels, templates);
     }
 
-    /**
-     * One image's labels, best first: the softmax of {@code logitScale} times the cosine of the
-     * normalized image embedding (D) with each label embedding (L, D).
-     */
+    /** {@link ZeroShotClassifier#scoreLabels}. */
     public static ZeroShotResult scoreLabels(float[] image, float[][] classes, List<String> labels, float logitScale) {
-        float[] logits = new float[labels.size()];
-        for (int c = 0; c < labels.size(); c++) {
-            logits[c] = logitScale * dot(image, classes[c]);
-        }
-        float[] p = softmax(logits);
-        List<ZeroShotResult.LabelScore> scored = new ArrayList<>();
-        for (int c = 0; c < labels.size(); c++) {
-            scored.add(new ZeroShotResult.LabelScore(labels.get(c), p[c]));
-        }
-        scored.sort((x, y) -> Float.compare(y.score(), x.score()));
-        return new ZeroShotResult(List.copyOf(scored));
+        return ZeroShotClassifier.scoreLabels(image, classes, labels, logitScale);
     }
 
-    /**
-     * One normalized embedding per label: the renormalized mean of the normalized embeddings of
-     * its prompts (CLIP's prompt ensembling). (L labels, P templates) -> (L, D)
-     */
+    /** {@link ZeroShotClassifier#labelEmbeddings} with this model. (L labels, P templates) -> (L, D) */
     public float[][] labelEmbeddings(List<String> labels, List<String> templates) {
-        if (labels.isEmpty()) {
-            throw new UserInputException("zero-shot needs at least one label");
-        }
-        for (String t : templates) {
-            if (!t.contains("{}")) {
-                throw new UserInputException("template '" + t + "' has no {} where the label goes");
-            }
-        }
-        List<String> prompts = new ArrayList<>();
-        for (String label : labels) {
-            for (String t : templates) {
-                prompts.add(t.replace("{}", label));
-            }
-        }
-        return ensemblePrompts(embedTexts(prompts), labels.size(), templates.size());
+        return ZeroShotClassifier.labelEmbeddings(this, labels, templates);
     }
 
-    /**
-     * Prompt ensembling over normalized prompt embeddings grouped label by label (the P prompts of
-     * label 0 first): each label's row is the renormalized mean of its P prompts. (L * P, D) -> (L, D)
-     */
+    /** {@link ZeroShotClassifier#ensemblePrompts}: (L * P, D) -> (L, D) */
     public static float[][] ensemblePrompts(float[][] e, int labelCount, int p) {
-        float[][] out = new float[labelCount][];
-        for (int c = 0; c < labelCount; c++) {
-            float[] mean = new float[e[0].length];
-            for (int k = 0; k < p; k++) {
-                for (int d = 0; d < mean.length; d++) {
-                    mean[d] += e[c * p + k][d] / p;
-                }
-            }
-            out[c] = normalize(mean);
-        }
-        return out;
-    }
-
-    static float dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
-        }
-        return (float) s;
-    }
-
-    static float[] normalize(float[] v) {
-        double n = Math.sqrt(dot(v, v));
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = (float) (v[i] / n);
-        }
-        return out;
-    }
-
-    static float[] softmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        float[] p = new float[logits.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) Math.exp(logits[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= (float) sum;
-        }
-        return p;
+        return ZeroShotClassifier.ensemblePrompts(e, labelCount, p);
     }
 
     // ---- saving -----------------------------------------------------------------------------
@@ -430,28 +304,18 @@ public final class MultimodalModel implements AutoCloseable {
      * written atomically.
      */
     public void save(Path dir, ObjectNode extraProvenance) throws IOException {
-        Files.createDirectories(dir);
-        ObjectNode prov = provenance.deepCopy();
-        prov.put("format", "open-autoglm");
-        prov.put("autoglm_version", VERSION);
-        prov.put("djl_version", ai.djl.engine.Engine.getDjlVersion());
-        prov.put("engine", TorchRuntime.ENGINE + " " + TorchRuntime.engine().getVersion());
-        prov.put("java_version", System.getProperty("java.version"));
-        prov.put("saved_at", Instant.now().toString());
-        if (extraProvenance != null) {
-            prov.setAll(extraProvenance);
-        }
-        Path weights = dir.resolve(ModelDirectory.WEIGHTS);
-        ClipWeights.save(network, weights, Map.of("format", "pt", "producer", "open-autoglm"));
-        prov.put("weights_sha256", Sha256.of(weights));
-        AtomicFiles.writeString(dir.resolve(ModelDirectory.CONFIG), JSON.writeValueAsString(config().toJson()));
-        AtomicFiles.writeString(dir.resolve(ModelDirectory.PREPROCESSOR), JSON.writeValueAsString(processor.config().toJson()));
-        AtomicFiles.write(dir.resolve(ModelDirectory.TOKENIZER), out -> out.write(tokenizerJson));
-        AtomicFiles.writeString(dir.resolve(ModelDirectory.PROVENANCE), JSON.writeValueAsString(prov));
+        ModelWriter.write(dir, network, processor.config(), tokenizerJson,
+                provenance.stampedNow().withDetails(extraProvenance));
     }
 
+    /** provenance.json as loaded (or as made by random initialization), as JSON. */
     public ObjectNode provenance() {
-        return provenance.deepCopy();
+        return provenance.toJson();
+    }
+
+    /** The same, typed. */
+    public Provenance typedProvenance() {
+        return provenance;
     }
 
     @Override

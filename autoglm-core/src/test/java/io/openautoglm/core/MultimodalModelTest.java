@@ -3,6 +3,7 @@ package io.openautoglm.core;
 import static io.openautoglm.core.ParityFixture.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -161,9 +162,9 @@ class MultimodalModelTest {
                         mean[k] += row[k];
                     }
                 }
-                logits[c] = scale * MultimodalModel.dot(imageEmbeds[i], MultimodalModel.normalize(mean));
+                logits[c] = scale * Vectors.dot(imageEmbeds[i], Vectors.normalize(mean));
             }
-            float[] p = MultimodalModel.softmax(logits);
+            float[] p = Vectors.softmax(logits);
             for (ZeroShotResult.LabelScore ls : results.get(i).labels()) {
                 assertThat(ls.score()).isCloseTo(p[labels.indexOf(ls.label())], org.assertj.core.data.Offset.offset(1e-5f));
             }
@@ -193,5 +194,15 @@ class MultimodalModelTest {
         var counts = model.parameterCounts();
         assertThat(counts.get("total")).isEqualTo(198_657L);
         assertThat(counts.get("vision") + counts.get("text") + counts.get("projections")).isEqualTo(counts.get("total"));
+    }
+
+    @Test
+    void theEmbeddingRuntimeIsWhatTextEmbeddingEndsIn() {
+        EmbeddingRuntime runtime = model.runtime();
+        assertThat(runtime.dimension()).isEqualTo(model.embeddingDim());
+        assertThat(runtime.name()).contains("PyTorch");
+        long[] ids = model.tokenizer().encodeBatch(List.of("a red circle")); // (1, T)
+        float[] viaRuntime = runtime.embedTokenIds(ids, 1, model.tokenizer().contextLength(), true)[0];
+        assertThat(Vectors.dot(viaRuntime, model.embedTexts(List.of("a red circle"))[0])).isCloseTo(1f, within(1e-4f));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.Vectors;
 import io.openautoglm.core.data.HardNegative;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
@@ -125,8 +126,8 @@ public final class CompositionalEvaluator {
             positiveSims[r] = new float[k];
             negativeSims[r] = new float[k];
             for (int i = 0; i < k; i++) {
-                positiveSims[r][i] = dot(imageEmb[r], textEmb[t++]);
-                negativeSims[r][i] = dot(imageEmb[r], textEmb[t++]);
+                positiveSims[r][i] = Vectors.dot(imageEmb[r], textEmb[t++]);
+                negativeSims[r][i] = Vectors.dot(imageEmb[r], textEmb[t++]);
             }
         }
         return scorePairs(positiveSims, negativeSims, manifest.size() - kept.size());
@@ -184,9 +185,5 @@ public final class CompositionalEvaluator {
             throw new IllegalArgumentException("no pairs to score");
         }
         return new Result((double) won / pairs, (double) allBeaten / positive.length, pairs, positive.length, skipped);
-    }
-
-    private static float dot(float[] a, float[] b) {
-        return MultimodalModel.similarity(new float[][] {a}, new float[][] {b})[0][0];
     }
 }

@@ -15,6 +15,7 @@ import io.openautoglm.core.io.AtomicFiles;
 import io.openautoglm.core.io.Progress;
 import io.openautoglm.eval.metrics.VqaEvaluation;
 import io.openautoglm.eval.metrics.VqaMetrics;
+import io.openautoglm.eval.metrics.VqaProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -58,6 +59,11 @@ public final class VqaEvaluator {
 
     /** As above, reading the question lists under each of {@code keys} (a record's "question" too). */
     public Result evaluate(Manifest manifest, int limit, List<String> keys) {
+        return evaluate(manifest, limit, keys, VqaProtocol.current());
+    }
+
+    /** As above, scoring under the given revision of the official evaluation. */
+    public Result evaluate(Manifest manifest, int limit, List<String> keys, VqaProtocol protocol) {
         FusionInference fusion = model.fusion();
         List<Prediction> pending = new ArrayList<>();
         List<ManifestRecord> owners = new ArrayList<>();
@@ -109,7 +115,7 @@ public final class VqaEvaluator {
             questions.add(new VqaEvaluation.Question(Long.toString(q.id()), q.type(), answerType(q.answers()), annotators(q.answers())));
             answered.put(Long.toString(q.id()), q.predicted());
         }
-        return new Result(VqaEvaluation.score(questions, answered), predictions);
+        return new Result(VqaEvaluation.score(questions, answered, protocol), predictions);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.openautoglm.search;
 
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.StopSignal;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.Progress;
@@ -20,7 +21,9 @@ import java.util.function.IntConsumer;
  * what the index recorded for its id is skipped; new and changed ones are embedded in batches and
  * committed every {@code commitEvery} items, so a build killed at any moment keeps everything up to
  * its last commit and the same build run again picks up where it stopped. Pictures that cannot be
- * read or decoded are reported and left out, never dropped silently.
+ * read or decoded are reported and left out, never dropped silently. When the process is asked to
+ * stop ({@link StopSignal#process()}), the build commits what it has embedded between two batches
+ * and returns early ({@link Report#stoppedBy()}); missing pictures are then not removed.
  */
 public final class ImageIndexer {
     /**
@@ -43,9 +46,14 @@ public final class ImageIndexer {
 
     public record Failure(String id, String path, String reason) {}
 
-    /** What a build did; {@code count} is the index size after it. */
+    /**
+     * What a build did; {@code count} is the index size after it.
+     *
+     * @param processed pictures looked at (all {@code total} unless the build stopped early)
+     * @param stoppedBy what stopped the build early ({@code SIGTERM}, ...), or null when it finished
+     */
     public record Report(int total, int added, int updated, int unchanged, int removed, List<Failure> failed, int count,
-            double seconds) {}
+            double seconds, int processed, String stoppedBy) {}
 
     private final MultimodalModel model;
     private final VectorIndex index;
@@ -81,7 +89,14 @@ public final class ImageIndexer {
         }
         Progress bar = Progress.start(progress, "indexing", items.size());
         EmbedOptions embed = EmbedOptions.defaults().withBatchSize(options.batchSize());
+        StopSignal stop = StopSignal.process();
+        String stoppedBy = null;
+        int processed = 0;
         for (int from = 0; from < items.size(); from += options.batchSize()) {
+            if (stop.requested()) { // between batches: what is embedded so far gets committed below
+                stoppedBy = stop.reason();
+                break;
+            }
             List<ImageSource.Item> batch = items.subList(from, Math.min(items.size(), from + options.batchSize()));
             List<ImageSource.Item> todo = new ArrayList<>();
             List<String> hashes = new ArrayList<>();
@@ -107,7 +122,14 @@ public final class ImageIndexer {
                 todo.add(item);
                 hashes.add(sha);
             }
-            float[][] vectors = pictures.isEmpty() ? new float[0][] : model.embedImages(pictures, embed); // (B, D)
+            float[][] vectors;
+            try {
+                vectors = pictures.isEmpty() ? new float[0][] : model.embedImages(pictures, embed); // (B, D)
+            } catch (StopSignal.Stopped e) { // asked to stop before this batch's forward: its new pictures wait for the next build
+                stoppedBy = e.reason();
+                processed = from + batch.size() - todo.size();
+                break;
+            }
             for (int i = 0; i < todo.size(); i++) {
                 ImageSource.Item item = todo.get(i);
                 if (known.containsKey(item.id())) {
@@ -119,6 +141,7 @@ public final class ImageIndexer {
             }
             sinceCommit += todo.size();
             int done = from + batch.size();
+            processed = done;
             if (sinceCommit >= options.commitEvery()) {
                 index.commit();
                 sinceCommit = 0;
@@ -127,7 +150,7 @@ public final class ImageIndexer {
             bar.set(done, status(unchanged, failed.size()));
         }
         int removed = 0;
-        if (options.removeMissing()) {
+        if (options.removeMissing() && stoppedBy == null) {
             Set<String> present = new HashSet<>();
             items.forEach(i -> present.add(i.id()));
             for (String id : known.keySet()) {
@@ -138,10 +161,13 @@ public final class ImageIndexer {
             }
         }
         index.commit();
-        onCommit.accept(items.size());
+        onCommit.accept(processed);
+        if (stoppedBy != null) {
+            bar.set(processed, "stopped by " + stoppedBy + "; committed");
+        }
         bar.finish();
         return new Report(items.size(), added, updated, unchanged, removed, List.copyOf(failed), index.count(),
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, processed, stoppedBy);
     }
 
     /** The progress line's tail: {@code 1536 unchanged, 2 failed} (empty when neither). */

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.Provenance;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -71,15 +71,38 @@ public record IndexDirectory(Path dir, IndexSettings settings, ModelIdentity mod
             header.put("format", FORMAT);
             header.set("settings", settings.toJson());
             header.set("model", model.toJson());
-            header.put("created_at", Instant.now().toString());
-            header.put("autoglm_version", MultimodalModel.VERSION);
-            header.put("lucene_version", org.apache.lucene.util.Version.LATEST.toString());
-            header.put("java_version", System.getProperty("java.version"));
+            // The build stamp comes from the same record a saved model's provenance.json does; the keys
+            // stay flat in the header, as older indexes have them.
+            Provenance provenance = Provenance.ofDetails(JSON.createObjectNode()
+                    .put("lucene_version", org.apache.lucene.util.Version.LATEST.toString())).stampedNow();
+            header.put("created_at", provenance.savedAt());
+            ObjectNode stamp = provenance.toJson();
+            stamp.remove(List.of("format", "saved_at")); // the header has its own format; created_at is the time
+            header.setAll(stamp);
             AtomicFiles.writeString(dir.resolve(HEADER), JSON.writeValueAsString(header));
             return new IndexDirectory(dir, settings, model, header.get("created_at").asText(), header);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create index " + dir, e);
         }
+    }
+
+    /**
+     * What built the index, typed: our version, DJL's, the engine's and Java's, the creation time,
+     * and Lucene's version in the details. Headers from before DJL and the engine were recorded
+     * read with those two null.
+     */
+    public Provenance provenance() {
+        ObjectNode details = JSON.createObjectNode();
+        if (header.hasNonNull("lucene_version")) {
+            details.put("lucene_version", header.get("lucene_version").asText());
+        }
+        return new Provenance(null, text("autoglm_version"), text("djl_version"), text("engine"), text("java_version"),
+                text("created_at"), null, details);
+    }
+
+    private String text(String key) {
+        JsonNode v = header.get(key);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     /** Opens the data. @param writable false to search only (no write lock) */

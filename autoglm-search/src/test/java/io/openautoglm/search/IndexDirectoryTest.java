@@ -3,6 +3,8 @@ package io.openautoglm.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.Provenance;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.checkpoint.SafetensorsWriter;
 import io.openautoglm.core.io.Sha256;
@@ -25,6 +27,35 @@ class IndexDirectoryTest {
         assertThat(read.header().get("lucene_version").asText()).startsWith("9.12");
         assertThat(read.header().get("created_at").asText()).isNotBlank();
         assertThat(Files.readString(tmp.resolve("i/index.json"))).contains("\"weights_sha256\"");
+    }
+
+    @Test
+    void theHeadersBuildStampIsTheTypedProvenanceWithTheEngine() {
+        IndexDirectory.create(tmp.resolve("i"), IndexSettings.hnswInt8(), Vectors.model(4));
+        Provenance p = IndexDirectory.read(tmp.resolve("i")).provenance();
+        assertThat(p.autoglmVersion()).isEqualTo(MultimodalModel.VERSION);
+        assertThat(p.engine()).startsWith("PyTorch");
+        assertThat(p.djlVersion()).isNotBlank();
+        assertThat(p.javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(p.details().get("lucene_version").asText()).startsWith("9.12");
+    }
+
+    @Test
+    void aHeaderWrittenBeforeTheProvenanceRecordStillReads() throws Exception {
+        Files.createDirectories(tmp.resolve("old"));
+        // index.json as autoglm 0.1 wrote it: no djl_version, no engine.
+        Files.writeString(tmp.resolve("old/index.json"), """
+                {"format": "open-autoglm-index", "settings": %s, "model": %s,
+                 "created_at": "2026-11-30T10:00:00Z", "autoglm_version": "0.1.0-SNAPSHOT",
+                 "lucene_version": "9.12.1", "java_version": "17.0.15"}
+                """.formatted(IndexSettings.hnswInt8().toJson(), Vectors.model(4).toJson()));
+        IndexDirectory read = IndexDirectory.read(tmp.resolve("old"));
+        assertThat(read.createdAt()).isEqualTo("2026-11-30T10:00:00Z");
+        Provenance p = read.provenance();
+        assertThat(p.autoglmVersion()).isEqualTo("0.1.0-SNAPSHOT");
+        assertThat(p.savedAt()).isEqualTo("2026-11-30T10:00:00Z");
+        assertThat(p.engine()).isNull();
+        assertThat(p.details().get("lucene_version").asText()).isEqualTo("9.12.1");
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * Admission control for the API routes, decided when a request is dispatched to its route, before
- * its body is read. A request is refused at once, without waiting, with 429 and {@code Retry-After}
+ * Admission control for the API routes, decided once a request's body has been read (so a client
+ * that stalls mid-body holds no slot), before any decoding or model work. A request is refused at once, without waiting, with 429 and {@code Retry-After}
  * when {@code limit} requests are already in flight across the routes ({@code reason="in_flight"}),
  * or when the model is behind: a batcher's oldest queued item has waited longer than its
  * queue-time limit ({@code reason="backlog"}). An overloaded server answers "not now" in a

@@ -19,6 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -59,6 +62,11 @@ public final class AutoglmServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Admission admission;
     private final QueuedThreadPool threads;
+    private final ScheduledExecutorService bodyDeadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "autoglm-body-deadline");
+        t.setDaemon(true);
+        return t;
+    });
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
     private final Set<String> available = new LinkedHashSet<>();
     private volatile boolean draining;
@@ -218,7 +226,8 @@ public final class AutoglmServer implements AutoCloseable {
     /**
      * Wraps an API handler: shutdown drain, API key, admission (429 at once when {@code admitted}
      * names the route and the server already holds its limit of requests), in-flight count, deadline.
-     * It runs before the body is read, so a refused request costs no body, no decode, no model time.
+     * The body is read first (with a deadline), so a client stalled mid-body holds no slot; a
+     * refused request still costs no decode and no model time.
      */
     private Handler guard(String admitted, Handler handler) {
         return ctx -> {
@@ -227,21 +236,58 @@ public final class AutoglmServer implements AutoCloseable {
                 throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
             }
             checkApiKey(ctx);
-            if (admitted != null) {
-                admission.enter(admitted);
-            }
+            ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
+            ctx.attribute(Requests.DEADLINE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis()));
+            // Counted from arrival (the batchers wait for company only while requests are held,
+            // and a graceful stop waits for these too); a slot is taken once the body is in.
             inFlight.incrementAndGet();
             try {
-                ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
-                ctx.attribute(Requests.DEADLINE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis()));
-                handler.handle(ctx);
-            } finally {
-                inFlight.decrementAndGet();
-                if (admitted != null) {
+                if (admitted == null) {
+                    handler.handle(ctx);
+                    return;
+                }
+                readBody(ctx);
+                admission.enter(admitted);
+                try {
+                    handler.handle(ctx);
+                } finally {
                     admission.leave();
                 }
+            } finally {
+                inFlight.decrementAndGet();
             }
         };
+    }
+
+    /**
+     * Reads a POST body before the request takes an admission slot, so a client that sends its
+     * headers and then stalls holds a thread, not one of the --max-in-flight slots. The read has
+     * a deadline (the request timeout, from arrival): past it the connection is closed, however
+     * slowly bytes trickle in (Jetty's idle timeout restarts with every byte).
+     */
+    private void readBody(Context ctx) {
+        if (ctx.method() != HandlerType.POST) {
+            return;
+        }
+        long left = Requests.deadline(ctx) - System.nanoTime();
+        ScheduledFuture<?> watchdog = bodyDeadlines.schedule(() -> closeConnection(ctx), Math.max(0, left), TimeUnit.NANOSECONDS);
+        try {
+            if (Multipart.isMultipart(ctx)) {
+                Multipart.readParts(ctx);
+            } else {
+                Requests.body(ctx);
+            }
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    private static void closeConnection(Context ctx) {
+        try {
+            org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close();
+        } catch (RuntimeException e) {
+            LOG.debug("could not close a connection past its body deadline", e);
+        }
     }
 
     private void checkApiKey(Context ctx) {
@@ -325,6 +371,7 @@ public final class AutoglmServer implements AutoCloseable {
         }
         service.close();
         app.stop();
+        bodyDeadlines.shutdownNow();
         stopped = true;
         metrics.close();
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.Sha256;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 
 /**
@@ -112,26 +114,49 @@ public final class EmbeddingService implements AutoCloseable {
 
     /** Embeds texts (normalized), waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value). */
     public List<float[]> embedTexts(List<String> texts, long deadlineNanos) {
+        List<String> windows = new ArrayList<>(texts.size());
         List<EmbeddingCache.Key> keys = new ArrayList<>();
         for (String t : texts) {
-            keys.add(new EmbeddingCache.Key(modelId, "text", Sha256.of(t.getBytes(StandardCharsets.UTF_8))));
+            String w = contextWindow(t); // here, on the request thread: the model thread only sees bounded texts
+            windows.add(w);
+            keys.add(new EmbeddingCache.Key(modelId, "text", Sha256.of(w.getBytes(StandardCharsets.UTF_8))));
         }
-        return compute(keys, lookUp(keys), texts, textBatcher, deadlineNanos);
+        return compute(keys, lookUp(keys), windows::get, textBatcher, deadlineNanos);
     }
 
-    /** Embeds encoded pictures (PNG, JPEG, ...): 400 for undecodable bytes, 413 over the pixel limit. */
+    /**
+     * Embeds encoded pictures (PNG, JPEG, ...): 400 for undecodable bytes, 413 over the pixel limit,
+     * 503 once the deadline has passed. Each picture goes to the batcher as soon as it is decoded,
+     * so this thread holds at most one decoded picture at a time.
+     */
     public List<float[]> embedImages(List<byte[]> files, long deadlineNanos) {
         List<EmbeddingCache.Key> keys = new ArrayList<>();
         for (byte[] f : files) {
             keys.add(new EmbeddingCache.Key(modelId, "image", Sha256.of(f)));
         }
-        float[][] hits = lookUp(keys);
-        List<RgbImage> decoded = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            // Decode only what the cache does not already know.
-            decoded.add(hits[i] != null ? null : decode(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos));
+        // Decode only what the cache does not already know (compute asks only for the misses).
+        return compute(keys, lookUp(keys), i -> decodePicture(files.get(i), files.size() == 1 ? "image" : "input " + i, deadlineNanos),
+                imageBatcher, deadlineNanos);
+    }
+
+    /**
+     * The prefix of {@code text} the model reads: CLIP keeps only its first context-length tokens,
+     * so tokenizing a megabyte to keep 77 tokens is wasted model-thread time. The prefix is cut at
+     * a space, and grown until its tokens fill the context, so its tokens are the full text's.
+     */
+    String contextWindow(String text) {
+        int context = model.config().text().contextLength();
+        for (int chars = context * 16; chars < text.length(); chars *= 4) {
+            int cut = text.lastIndexOf(' ', chars);
+            if (cut < chars / 2) {
+                cut = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars; // no space: one long word
+            }
+            String prefix = text.substring(0, cut);
+            if (tokensOf(prefix) >= context) {
+                return prefix;
+            }
         }
-        return compute(keys, hits, decoded, imageBatcher, deadlineNanos);
+        return text;
     }
 
     /** One cache look-up per input (so hit and miss counts are exact); null where missing. */
@@ -143,11 +168,17 @@ public final class EmbeddingService implements AutoCloseable {
         return hits;
     }
 
-    private RgbImage decode(byte[] bytes, String name, long deadlineNanos) {
+    /**
+     * Decodes one picture under the bounded decoder pool, for the embedding routes and for routes
+     * that run the model themselves: 400, 413, or 503 when no decoder frees up by the deadline.
+     */
+    public RgbImage decodePicture(byte[] bytes, String name, long deadlineNanos) {
         long ticket = decodeLine.enter();
         try {
-            if (!decoding.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new ApiException(503, "timeout", "no picture decoder was free within the request timeout; retry later", 1);
+            long left = deadlineNanos - System.nanoTime();
+            // Past the deadline a free decoder would be taken at once: check the clock itself.
+            if (left <= 0 || !decoding.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                throw new ApiException(503, "timeout", "the pictures were not decoded within the request timeout; retry later", 1);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -163,12 +194,18 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /** The hits as they are, the misses through the batcher (then cached), all by the deadline. */
-    private <I> List<float[]> compute(List<EmbeddingCache.Key> keys, float[][] hits, List<I> inputs,
+    private <I> List<float[]> compute(List<EmbeddingCache.Key> keys, float[][] hits, IntFunction<I> input,
             MicroBatcher<I, float[]> batcher, long deadlineNanos) {
         List<CompletableFuture<float[]>> futures = new ArrayList<>();
         try {
+            boolean arriving = true;
             for (int i = 0; i < keys.size(); i++) {
-                futures.add(hits[i] != null ? CompletableFuture.completedFuture(hits[i]) : batcher.submit(inputs.get(i)));
+                if (hits[i] != null) {
+                    futures.add(CompletableFuture.completedFuture(hits[i]));
+                } else {
+                    futures.add(batcher.submit(input.apply(i), arriving));
+                    arriving = false;
+                }
             }
             List<float[]> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
@@ -189,6 +226,10 @@ public final class EmbeddingService implements AutoCloseable {
             if (e.getCause() instanceof ApiException api) {
                 throw api;
             }
+            if (e.getCause() instanceof UserInputException bad) {
+                // e.g. a picture too elongated to resize: the input's fault, told as it is
+                throw ApiException.badRequest("invalid_image", bad.getMessage());
+            }
             throw new IllegalStateException("model call failed: " + e.getCause(), e.getCause());
         } catch (CancellationException e) {
             throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
@@ -200,6 +241,10 @@ public final class EmbeddingService implements AutoCloseable {
 
     /** Tokens the model reads for {@code text} (start and end included, at most the context length), for OpenAI's usage block. */
     public int tokenCount(String text) {
+        return tokensOf(contextWindow(text));
+    }
+
+    private int tokensOf(String text) {
         long[] ids = model.tokenizer().encode(text);
         long eos = model.config().text().eosId();
         for (int i = 0; i < ids.length; i++) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.openautoglm.core.FusionInference;
 import io.openautoglm.core.MultimodalModel;
-import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.model.fusion.CaptionSearch;
 import java.util.List;
@@ -16,7 +15,8 @@ import java.util.Set;
  * ({@code image}, {@code text}), {@code POST /api/vqa} ({@code image}, {@code question}) and
  * {@code POST /api/caption} ({@code image}, optional {@code beam}, {@code max_length}). Pictures come
  * as base64 in JSON or as the multipart file {@code image} with the other fields as form fields.
- * Each request is one model call (no micro-batching); admission control bounds how many run at once.
+ * Each request is one model call (no micro-batching); admission control bounds how many run at once,
+ * and pictures are decoded under the embedding service's bounded decoder pool, as on the embedding routes.
  */
 public final class FusionRoutes {
     private static final int MAX_TEXT_CHARS = 2_000;
@@ -24,13 +24,16 @@ public final class FusionRoutes {
 
     private final MultimodalModel model;
     private final FusionInference fusion;
-    private final ImageLoader loader;
+    private final EmbeddingService decoders;
 
-    /** @param model a model with fusion heads (the caller keeps ownership) */
-    public FusionRoutes(MultimodalModel model, long maxImagePixels) {
+    /**
+     * @param model    a model with fusion heads (the caller keeps ownership)
+     * @param decoders the server's service, whose decoder pool and pixel limit the pictures go through
+     */
+    public FusionRoutes(MultimodalModel model, EmbeddingService decoders) {
         this.model = model;
         this.fusion = model.fusion();
-        this.loader = new ImageLoader(maxImagePixels);
+        this.decoders = decoders;
     }
 
     public List<ApiRoute> routes() {
@@ -65,7 +68,7 @@ public final class FusionRoutes {
     }
 
     private RgbImage picture(Form f) {
-        return ImageData.toImage(loader, f.image(), "image");
+        return decoders.decodePicture(f.image(), "image", Requests.deadline(f.ctx()));
     }
 
     private void match(Context ctx) {

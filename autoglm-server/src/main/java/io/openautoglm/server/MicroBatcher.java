@@ -80,10 +80,19 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
 
     /** Queues one item; the future completes with its output or the model's exception. */
     public CompletableFuture<O> submit(I input) {
+        return submit(input, true);
+    }
+
+    /**
+     * As {@link #submit(Object)}; {@code arriving} false for the later items of a request already
+     * under way (its pictures are submitted one by one as they are decoded), which the backlog
+     * rule must not refuse half-way: that rule is for new work, the full queue still applies.
+     */
+    public CompletableFuture<O> submit(I input, boolean arriving) {
         if (closing) {
             throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
         }
-        String behind = behind();
+        String behind = arriving ? behind() : null;
         if (behind != null) {
             throw new ApiException(429, "overloaded", behind + "; retry shortly", 1);
         }
@@ -172,7 +181,21 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(outputs.get(i));
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                failAll(batch, e);
+                return;
+            }
+            // One bad item (a picture the preprocessing refuses) must not fail the others batched
+            // with it: run each alone, so only the culprit's request sees the error.
+            for (Pending<I, O> p : batch) {
+                try {
+                    p.result().complete(model.apply(List.of(p.input())).get(0));
+                } catch (RuntimeException alone) {
+                    p.result().completeExceptionally(alone);
+                }
+            }
+        } catch (Error e) {
             failAll(batch, e);
         }
     }

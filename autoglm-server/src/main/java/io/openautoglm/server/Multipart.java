@@ -49,6 +49,22 @@ final class Multipart {
         }
     }
 
+    /**
+     * Has the container read and parse the whole form now (before admission); any failure is left
+     * for the route, whose own read reports it as a 4xx.
+     */
+    static void readParts(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared < 0 || declared > (long) ctx.attribute(Requests.MAX_BODY)) {
+            return; // imageFile answers 411 / 413 without reading
+        }
+        try {
+            ctx.uploadedFiles(); // Javalin applies its multipart limits; the container keeps the parsed parts
+        } catch (Exception e) { // Javalin (Kotlin) may throw the container's IOException undeclared
+            // reported by the route's own read
+        }
+    }
+
     /** Form fields {@code image} (a file), {@code labels} (comma-separated or repeated), {@code template} (repeated), {@code top_k}. */
     static ClassifyRoute.Query classifyQuery(Context ctx, int maxInputs) {
         byte[] image = imageFile(ctx);

@@ -8,11 +8,16 @@ import java.io.InputStream;
 public final class Requests {
     static final String DEADLINE = "autoglm.deadlineNanos";
     static final String MAX_BODY = "autoglm.maxBodyBytes";
+    private static final String BODY = "autoglm.body";
 
     private Requests() {}
 
     /** The body, at most the configured size (413 beyond, whether or not Content-Length said so). */
     public static byte[] body(Context ctx) {
+        byte[] read = ctx.attribute(BODY);
+        if (read != null) {
+            return read; // read once, before admission (see AutoglmServer's guard)
+        }
         long max = ctx.attribute(MAX_BODY);
         long declared = ctx.req().getContentLengthLong();
         if (declared > max) {
@@ -23,6 +28,7 @@ public final class Requests {
             if (bytes.length > max) {
                 throw tooLarge(max);
             }
+            ctx.attribute(BODY, bytes);
             return bytes;
         } catch (IOException e) {
             throw ApiException.badRequest("invalid_body", "could not read the request body: " + e.getMessage());

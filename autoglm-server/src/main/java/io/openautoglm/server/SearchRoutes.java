@@ -28,6 +28,8 @@ public final class SearchRoutes {
     public static final String SEARCH = "/api/search";
     public static final String THUMBNAIL = "/api/thumbnail/";
     static final int MAX_K = 100;
+    /** Keys plus values in one filter: Lucene refuses a query of more than 1,024 clauses (TooManyClauses). */
+    static final int MAX_FILTER_TERMS = 1_000;
     private static final Set<String> FIELDS = Set.of("text", "image", "k", "filter");
 
     private final VectorIndex index;
@@ -90,6 +92,7 @@ public final class SearchRoutes {
             throw ApiException.badRequest("invalid_field", shape);
         }
         Map<String, Set<String>> allowed = new LinkedHashMap<>();
+        int terms = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Set<String> values = new LinkedHashSet<>();
@@ -106,6 +109,11 @@ public final class SearchRoutes {
                 throw ApiException.badRequest("invalid_field", shape + " (key '" + e.getKey() + "')");
             }
             allowed.put(e.getKey(), values);
+            terms += 1 + values.size();
+            if (terms > MAX_FILTER_TERMS) {
+                throw ApiException.badRequest("filter_too_large", "field 'filter' holds more than " + MAX_FILTER_TERMS
+                        + " keys and values in all; narrow it");
+            }
         }
         return new Filter(allowed);
     }

@@ -30,7 +30,7 @@ class FusionRoutesTest {
         dual = MultimodalModel.load(Http.BUNDLED);
         fusion = MultimodalModel.load(BUNDLED_FUSION);
         server = AutoglmServer.create(ServerConfig.defaults().withHostPort("127.0.0.1", 0), dual,
-                service -> new FusionRoutes(fusion, ServerConfig.defaults().maxImagePixels()).routes(), Map.of()).start();
+                service -> new FusionRoutes(fusion, service).routes(), Map.of()).start();
         url = server.url();
     }
 

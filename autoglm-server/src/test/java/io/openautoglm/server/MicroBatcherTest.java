@@ -53,6 +53,36 @@ class MicroBatcherTest {
     }
 
     @Test
+    void oneBadItemInABatchFailsOnlyItsOwnCaller() throws Exception {
+        // The model refuses the item -1 (as the preprocessing refuses a picture) and so fails any
+        // batch holding it; the good items batched with it must still get their answers.
+        GatedModel gate = new GatedModel();
+        List<List<Integer>> calls = new CopyOnWriteArrayList<>();
+        try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("t", new BatchingConfig(8, 50, 100), batch -> {
+            calls.add(List.copyOf(batch));
+            if (batch.equals(List.of(0))) {
+                return gate.apply(batch);
+            }
+            if (batch.contains(-1)) {
+                throw new IllegalArgumentException("item -1 is refused");
+            }
+            return batch.stream().map(x -> x * 10).toList();
+        }, new SimpleMeterRegistry())) {
+            CompletableFuture<Integer> first = b.submit(0);
+            assertThat(gate.entered.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<Integer> good1 = b.submit(1);
+            CompletableFuture<Integer> bad = b.submit(-1);
+            CompletableFuture<Integer> good2 = b.submit(2);
+            gate.release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            assertThat(good1.get(5, TimeUnit.SECONDS)).isEqualTo(10);
+            assertThat(good2.get(5, TimeUnit.SECONDS)).isEqualTo(20);
+            assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(calls).contains(List.of(1, -1, 2)); // they were batched together, then rerun alone
+        }
+    }
+
+    @Test
     void aLoneRequestDoesNotWaitOutTheWindow() throws Exception {
         // A 10 s window: if the batcher waited for company that cannot come, the answer would
         // miss the 5 s bound below.

@@ -38,6 +38,13 @@ public final class ImageLoader {
         ImageIO.setUseCache(false); // decode in memory; no temp files behind the user's back
     }
 
+    /**
+     * The most elongated picture decoded (long side over short side). Past it a picture is refused
+     * from its header: a 1 x 16,777,216 PNG is a 65 KB file whose decode takes seconds of a decoder
+     * for one column of pixels, and no model reads such a strip meaningfully.
+     */
+    public static final int MAX_ASPECT_RATIO = 1_000;
+
     private final long maxPixels;
 
     public ImageLoader() {
@@ -118,6 +125,10 @@ public final class ImageLoader {
             }
             if (w <= 0 || h <= 0) {
                 throw new UserInputException(name + " has an invalid size " + w + "x" + h);
+            }
+            if (Math.max(w, h) > (long) Math.min(w, h) * MAX_ASPECT_RATIO) {
+                throw new UserInputException(String.format(Locale.ROOT, "%s is %dx%d, more elongated than %d:1;"
+                        + " crop it or pad it closer to square", name, w, h, MAX_ASPECT_RATIO));
             }
             BufferedImage img = reader.read(0);
             for (String warning : warnings) {

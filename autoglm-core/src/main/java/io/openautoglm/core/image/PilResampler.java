@@ -1,5 +1,7 @@
 package io.openautoglm.core.image;
 
+import io.openautoglm.core.UserInputException;
+
 /**
  * Pillow's {@code Image.resize} for 8-bit images (BICUBIC and BILINEAR), reproduced to the bit.
  *
@@ -17,6 +19,14 @@ public final class PilResampler {
 
     /** Pillow's {@code PRECISION_BITS}: 32 bits minus 8 for the value minus 2 for headroom. */
     static final int PRECISION_BITS = 32 - 8 - 2;
+
+    /**
+     * The most bytes one pass's intermediate may take (the horizontal pass's output, before the
+     * vertical pass). A cropped resize stays far below it; only a full resize of a very elongated
+     * picture (1 x 16,777,216 squashed to S x S) reaches it, and is refused instead of allocating
+     * gigabytes.
+     */
+    static final long MAX_INTERMEDIATE_BYTES = 64L << 20;
 
     public enum Filter {
         /** Pillow BICUBIC: Keys cubic with a = -0.5, support 2. */
@@ -80,29 +90,88 @@ public final class PilResampler {
     }
 
     /**
+     * Pillow's {@code resize((outWidth, outHeight))} followed by the crop of {@code cropW x cropH}
+     * pixels at ({@code left}, {@code top}), computing only the cropped pixels: each output pixel
+     * depends on its own source window alone, so the bits are those of the full resize, but the
+     * memory is the crop's and the few source rows it reads. This is what keeps a 1 x 16,777,216
+     * picture (whose full resize would hold billions of pixels) as cheap as an ordinary one.
+     * The output size is a {@code long}: only the crop has to fit in an array.
+     */
+    public static RgbImage resizeCropped(RgbImage image, long outWidth, long outHeight, long left, long top, int cropW, int cropH,
+            Filter filter) {
+        if (outWidth <= 0 || outHeight <= 0 || cropW <= 0 || cropH <= 0 || left < 0 || top < 0
+                || left + cropW > outWidth || top + cropH > outHeight) {
+            throw new IllegalArgumentException("crop " + cropW + "x" + cropH + "+" + left + "+" + top + " does not fit in "
+                    + outWidth + "x" + outHeight);
+        }
+        int w = image.width();
+        int h = image.height();
+        if (w == outWidth && h == outHeight) {
+            // no pass, so no premultiplied round trip either (as resize returns the picture as it is)
+            byte[] rgb = resampleCropped(image.rgb(), 3, w, h, w, h, left, top, cropW, cropH, filter);
+            byte[] alpha = image.hasAlpha() ? resampleCropped(image.alpha(), 1, w, h, w, h, left, top, cropW, cropH, filter) : null;
+            return alpha == null ? new RgbImage(cropW, cropH, rgb) : new RgbImage(cropW, cropH, rgb, alpha);
+        }
+        if (!image.hasAlpha()) {
+            byte[] out = resampleCropped(image.rgb(), 3, w, h, outWidth, outHeight, left, top, cropW, cropH, filter);
+            return new RgbImage(cropW, cropH, out);
+        }
+        byte[] rgba = premultiply(image.rgb(), image.alpha());
+        byte[] out = resampleCropped(rgba, 4, w, h, outWidth, outHeight, left, top, cropW, cropH, filter);
+        return unpremultiply(out, cropW, cropH);
+    }
+
+    /**
      * Resamples interleaved uint8 pixels with {@code channels} channels. Like Pillow, a pass is
      * skipped when its dimension does not change.
      */
     static byte[] resample(byte[] in, int channels, int w, int h, int outW, int outH, Filter filter) {
-        byte[] pixels = in;
-        int curW = w;
-        if (outW != w) {
-            Coefficients cx = Coefficients.compute(w, outW, filter);
-            pixels = horizontal(pixels, channels, w, h, outW, cx);
-            curW = outW;
-        }
-        if (outH != h) {
-            Coefficients cy = Coefficients.compute(h, outH, filter);
-            pixels = vertical(pixels, channels, curW, outH, cy);
-        }
-        return pixels == in ? in.clone() : pixels;
+        byte[] out = resampleCropped(in, channels, w, h, outW, outH, 0, 0, outW, outH, filter);
+        return out == in ? in.clone() : out;
     }
 
-    private static byte[] horizontal(byte[] in, int ch, int w, int h, int outW, Coefficients c) {
-        byte[] out = new byte[outW * h * ch];
+    /**
+     * The {@code cropW x cropH} window at ({@code left}, {@code top}) of the resize to
+     * {@code outW x outH}: the horizontal pass runs only over the source rows the window's
+     * vertical pass reads, and only for the window's columns.
+     */
+    static byte[] resampleCropped(byte[] in, int ch, int w, int h, long outW, long outH, long left, long top, int cropW,
+            int cropH, Filter filter) {
+        Coefficients cy = outH != h ? Coefficients.compute(h, outH, top, cropH, filter) : null;
+        int rowFirst = cy != null ? cy.min[0] : (int) top;
+        int rowEnd = rowFirst + cropH;
+        if (cy != null) {
+            for (int i = 0; i < cropH; i++) {
+                rowFirst = Math.min(rowFirst, cy.min[i]);
+                rowEnd = Math.max(rowEnd, cy.min[i] + cy.count[i]);
+            }
+            rowEnd = Math.min(rowEnd, h);
+        }
+        int rows = rowEnd - rowFirst;
+        if ((long) rows * cropW * ch > MAX_INTERMEDIATE_BYTES) {
+            throw new UserInputException("a " + w + "x" + h + " picture is too elongated to resize to " + outW + "x" + outH
+                    + " (its intermediate would take " + ((long) rows * cropW * ch >> 20) + " MB); crop or pad it closer to square");
+        }
+        byte[] pixels; // (rows, cropW, ch)
+        if (outW != w) {
+            pixels = horizontal(in, ch, w, rowFirst, rows, cropW, Coefficients.compute(w, outW, left, cropW, filter));
+        } else if (left == 0 && cropW == w && rowFirst == 0 && rows == h) {
+            pixels = in;
+        } else {
+            pixels = new byte[rows * cropW * ch];
+            for (int y = 0; y < rows; y++) {
+                System.arraycopy(in, ((rowFirst + y) * w + (int) left) * ch, pixels, y * cropW * ch, cropW * ch);
+            }
+        }
+        return cy != null ? vertical(pixels, ch, cropW, cropH, cy, rowFirst) : pixels;
+    }
+
+    /** Rows {@code yFirst .. yFirst + rows - 1} of {@code in} (width {@code w}) to width {@code outW}. */
+    private static byte[] horizontal(byte[] in, int ch, int w, int yFirst, int rows, int outW, Coefficients c) {
+        byte[] out = new byte[outW * rows * ch]; // (rows, outW, ch)
         int[] ss = new int[ch];
-        for (int y = 0; y < h; y++) {
-            int row = y * w * ch;
+        for (int y = 0; y < rows; y++) {
+            int row = (yFirst + y) * w * ch;
             for (int xx = 0; xx < outW; xx++) {
                 int xmin = c.min[xx];
                 int count = c.count[xx];
@@ -124,11 +193,12 @@ public final class PilResampler {
         return out;
     }
 
-    private static byte[] vertical(byte[] in, int ch, int w, int outH, Coefficients c) {
-        byte[] out = new byte[w * outH * ch];
+    /** {@code in} holds source rows from {@code rowBase} on; the windows in {@code c} are in source rows. */
+    private static byte[] vertical(byte[] in, int ch, int w, int outH, Coefficients c, int rowBase) {
+        byte[] out = new byte[w * outH * ch]; // (outH, w, ch)
         int rowLen = w * ch;
         for (int yy = 0; yy < outH; yy++) {
-            int ymin = c.min[yy];
+            int ymin = c.min[yy] - rowBase;
             int count = c.count[yy];
             int k = yy * c.ksize;
             for (int i = 0; i < rowLen; i++) {
@@ -194,16 +264,21 @@ public final class PilResampler {
         }
 
         static Coefficients compute(int inSize, int outSize, Filter filter) {
+            return compute(inSize, outSize, 0, outSize, filter);
+        }
+
+        /** The coefficients of output pixels {@code first .. first + n - 1} of an {@code outSize} resize (index 0 is {@code first}). */
+        static Coefficients compute(int inSize, long outSize, long first, int n, Filter filter) {
             double scale = (double) inSize / outSize;
             double filterScale = Math.max(scale, 1.0); // widen the kernel only when shrinking
             double support = filter.support * filterScale;
             int ksize = (int) Math.ceil(support) * 2 + 1;
-            int[] min = new int[outSize];
-            int[] count = new int[outSize];
-            int[] kk = new int[outSize * ksize];
+            int[] min = new int[n];
+            int[] count = new int[n];
+            int[] kk = new int[Math.multiplyExact(n, ksize)];
             double[] k = new double[ksize];
-            for (int xx = 0; xx < outSize; xx++) {
-                double center = (xx + 0.5) * scale;
+            for (int xx = 0; xx < n; xx++) {
+                double center = (first + xx + 0.5) * scale;
                 double ss = 1.0 / filterScale;
                 // (int) truncates toward zero exactly as the C cast does
                 int xmin = Math.max((int) (center - support + 0.5), 0);

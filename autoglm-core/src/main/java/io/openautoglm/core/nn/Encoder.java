@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +12,7 @@ import java.util.List;
 public final class Encoder extends ParamBlock {
     private final List<EncoderLayer> layers = new ArrayList<>();
 
-    public Encoder(int width, int depth, int heads, int mlpSize, ClipConfig.Activation activation, float eps) {
+    public Encoder(int width, int depth, int heads, int mlpSize, Activation activation, float eps) {
         for (int i = 0; i < depth; i++) {
             layers.add(child("layers." + i, new EncoderLayer(width, heads, mlpSize, activation, eps)));
         }

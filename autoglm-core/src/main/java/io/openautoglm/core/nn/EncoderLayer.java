@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
 
 /** Pre-norm residual block: x + attn(ln1(x)), then x + mlp(ln2(x)). */
 public final class EncoderLayer extends ParamBlock {
@@ -13,7 +12,7 @@ public final class EncoderLayer extends ParamBlock {
     private final Norm norm2;
     private final FeedForward mlp;
 
-    public EncoderLayer(int width, int heads, int mlpSize, ClipConfig.Activation activation, float eps) {
+    public EncoderLayer(int width, int heads, int mlpSize, Activation activation, float eps) {
         norm1 = child("layer_norm1", new Norm(width, eps));
         attention = child("self_attn", new SelfAttention(width, heads));
         norm2 = child("layer_norm2", new Norm(width, eps));

@@ -2,18 +2,16 @@ package io.openautoglm.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
 
 /** fc1 -> activation -> fc2, named as Hugging Face's CLIPMLP. */
 public final class FeedForward extends ParamBlock {
     private final Dense fc1;
     private final Dense fc2;
-    private final ClipConfig.Activation activation;
+    private final Activation activation;
 
-    public FeedForward(int width, int hidden, ClipConfig.Activation activation) {
+    public FeedForward(int width, int hidden, Activation activation) {
         this.activation = activation;
         fc1 = child("fc1", new Dense(width, hidden, true, (float) Math.pow(2.0 * width, -0.5)));
         fc2 = child("fc2", new Dense(hidden, width, true, (float) Math.pow(width, -0.5)));
@@ -26,8 +24,8 @@ public final class FeedForward extends ParamBlock {
 
     private NDArray activate(NDArray h) {
         return switch (activation) {
-            case QUICK_GELU -> h.mul(Activation.sigmoid(h.mul(constant(h, 1.702f)))); // CLIP's x * sigmoid(1.702 x)
-            case GELU -> Activation.gelu(h);
+            case QUICK_GELU -> h.mul(ai.djl.nn.Activation.sigmoid(h.mul(constant(h, 1.702f)))); // CLIP's x * sigmoid(1.702 x)
+            case GELU -> ai.djl.nn.Activation.gelu(h);
         };
     }
 

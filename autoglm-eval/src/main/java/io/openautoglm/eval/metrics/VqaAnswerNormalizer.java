@@ -41,8 +41,12 @@ public final class VqaAnswerNormalizer {
      * punctuation, then lowercase, number words, articles and contractions.
      */
     public static String normalizePrediction(String answer) {
-        String a = stripPython(answer.replace('\n', ' ').replace('\t', ' '));
-        return processDigitArticle(processPunctuation(a));
+        return processDigitArticle(processPunctuation(cleanWhitespace(answer)));
+    }
+
+    /** Newlines and tabs to spaces, then Python's strip(): the only step every answer gets since 2021. */
+    public static String cleanWhitespace(String answer) {
+        return stripPython(answer.replace('\n', ' ').replace('\t', ' '));
     }
 
     /**

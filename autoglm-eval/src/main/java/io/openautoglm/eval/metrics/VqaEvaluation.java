@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * VQA accuracy as the official VQA v2 evaluation computes it. Per question: the predicted answer is
- * normalized ({@link VqaAnswerNormalizer#normalizePrediction}); if the human answers are not all
- * the same string they get the punctuation step too; then for each human answer left out in turn,
+ * VQA accuracy as the official VQA v2 evaluation computes it, in either revision of that code
+ * ({@link VqaProtocol}; the default is today's). Per question the answers are normalized as the
+ * revision does; then for each human answer left out in turn,
  * min(1, matches among the others / 3), averaged over the answers. Overall, per question type and
  * per answer type: the mean over questions, in percent, rounded to two decimals.
  */
@@ -30,13 +30,23 @@ public final class VqaEvaluation {
 
     /** Reads both files and scores them; every user mistake is a {@link UserInputException}. */
     public static VqaMetrics evaluate(Path annotationsFile, Path resultsFile) {
+        return evaluate(annotationsFile, resultsFile, VqaProtocol.current());
+    }
+
+    /** As above, under the given revision of the official evaluation. */
+    public static VqaMetrics evaluate(Path annotationsFile, Path resultsFile, VqaProtocol protocol) {
         List<Question> questions = readAnnotations(annotationsFile);
         Map<String, String> predictions = readResults(resultsFile, questions, annotationsFile);
-        return score(questions, predictions);
+        return score(questions, predictions, protocol);
     }
 
     /** Scores predictions (question id to answer) against the questions, which all need a prediction. */
     public static VqaMetrics score(List<Question> questions, Map<String, String> predictions) {
+        return score(questions, predictions, VqaProtocol.current());
+    }
+
+    /** As above, under the given revision of the official evaluation. */
+    public static VqaMetrics score(List<Question> questions, Map<String, String> predictions, VqaProtocol protocol) {
         List<Double> all = new ArrayList<>();
         Map<String, List<Double>> byQuestionType = new LinkedHashMap<>();
         Map<String, List<Double>> byAnswerType = new LinkedHashMap<>();
@@ -45,7 +55,7 @@ public final class VqaEvaluation {
             if (predicted == null) {
                 throw new IllegalArgumentException("no prediction for question " + q.id());
             }
-            double accuracy = accuracy(predicted, q.answers());
+            double accuracy = accuracy(predicted, q.answers(), protocol);
             all.add(accuracy);
             byQuestionType.computeIfAbsent(q.questionType(), k -> new ArrayList<>()).add(accuracy);
             byAnswerType.computeIfAbsent(q.answerType(), k -> new ArrayList<>()).add(accuracy);
@@ -55,13 +65,30 @@ public final class VqaEvaluation {
 
     /** The accuracy of one prediction against the human answers, in [0, 1]. */
     public static double accuracy(String predicted, List<String> humanAnswers) {
+        return accuracy(predicted, humanAnswers, VqaProtocol.current());
+    }
+
+    /** The accuracy of one prediction under the given revision of the official evaluation, in [0, 1]. */
+    public static double accuracy(String predicted, List<String> humanAnswers, VqaProtocol protocol) {
         if (humanAnswers.isEmpty()) {
             throw new IllegalArgumentException("a question needs at least one human answer");
         }
-        String answer = VqaAnswerNormalizer.normalizePrediction(predicted);
-        List<String> human = humanAnswers;
-        if (humanAnswers.stream().distinct().count() > 1) {
-            human = humanAnswers.stream().map(VqaAnswerNormalizer::processPunctuation).toList();
+        String answer;
+        List<String> human;
+        if (protocol == VqaProtocol.V2017) {
+            answer = VqaAnswerNormalizer.normalizePrediction(predicted);
+            human = humanAnswers;
+            if (humanAnswers.stream().distinct().count() > 1) {
+                human = humanAnswers.stream().map(VqaAnswerNormalizer::processPunctuation).toList();
+            }
+        } else {
+            // Whitespace first on both sides; the agreement test sees the cleaned human answers.
+            answer = VqaAnswerNormalizer.cleanWhitespace(predicted);
+            human = humanAnswers.stream().map(VqaAnswerNormalizer::cleanWhitespace).toList();
+            if (human.stream().distinct().count() > 1) {
+                human = human.stream().map(VqaAnswerNormalizer::normalizePrediction).toList();
+                answer = VqaAnswerNormalizer.normalizePrediction(answer);
+            }
         }
         double sum = 0;
         for (int left = 0; left < human.size(); left++) {

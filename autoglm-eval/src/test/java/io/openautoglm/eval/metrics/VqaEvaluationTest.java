@@ -58,14 +58,29 @@ class VqaEvaluationTest {
     }
 
     @Test
-    void humanAnswersAreProcessedOnlyWhenTheyDisagree() {
-        // All ten humans wrote "yes." (the same string): the official code leaves them as they are, so the
+    void in2017HumanAnswersAreProcessedOnlyWhenTheyDisagree() {
+        VqaProtocol old = VqaProtocol.V2017;
+        // All ten humans wrote "yes." (the same string): the 2017 code leaves them as they are, so the
         // prediction "yes." (normalized to "yes") matches none of them.
-        assertThat(VqaEvaluation.accuracy("yes.", Collections.nCopies(10, "yes."))).isEqualTo(0.0);
+        assertThat(VqaEvaluation.accuracy("yes.", Collections.nCopies(10, "yes."), old)).isEqualTo(0.0);
         // One differs: all go through the punctuation step, "yes." -> "yes", and nine match.
-        assertThat(VqaEvaluation.accuracy("yes", answers("yes.", 9, "no", 1))).isEqualTo(1.0);
+        assertThat(VqaEvaluation.accuracy("yes", answers("yes.", 9, "no", 1), old)).isEqualTo(1.0);
         // Humans get punctuation only, not number words: "two" never matches a prediction (which becomes "2").
-        assertThat(VqaEvaluation.accuracy("two", answers("two", 9, "three", 1))).isEqualTo(0.0);
+        assertThat(VqaEvaluation.accuracy("two", answers("two", 9, "three", 1), old)).isEqualTo(0.0);
+        // The prediction is always normalized: "two" against ten "2" scores 1.
+        assertThat(VqaEvaluation.accuracy("two", Collections.nCopies(10, "2"), old)).isEqualTo(1.0);
+    }
+
+    @Test
+    void since2021BothSidesAreNormalizedOnlyWhenHumansDisagree() {
+        // All ten humans agree on "2": neither side is normalized, so "two" no longer matches ...
+        assertThat(VqaEvaluation.accuracy("two", Collections.nCopies(10, "2"))).isEqualTo(0.0);
+        // ... and "yes." matches ten "yes." as written.
+        assertThat(VqaEvaluation.accuracy("yes.", Collections.nCopies(10, "yes."))).isEqualTo(1.0);
+        // Humans disagree: their number words become digits too, so "two" matches nine "two".
+        assertThat(VqaEvaluation.accuracy("two", answers("two", 9, "three", 1))).isEqualTo(1.0);
+        // Tabs and outer spaces leave human answers before anything else: "cat\t" is "cat".
+        assertThat(VqaEvaluation.accuracy("cat", answers("cat\t", 4, "dog", 6))).isEqualTo(1.0);
     }
 
     @Test
@@ -82,7 +97,7 @@ class VqaEvaluationTest {
                 new VqaEvaluation.Question("1", "what color", "other", Collections.nCopies(10, "red")),
                 new VqaEvaluation.Question("2", "how many", "number", answers("3", 1, "4", 9)),
                 new VqaEvaluation.Question("3", "what color", "other", Collections.nCopies(10, "blue")));
-        VqaMetrics m = VqaEvaluation.score(qs, Map.of("1", "Red", "2", "three", "3", "green"));
+        VqaMetrics m = VqaEvaluation.score(qs, Map.of("1", "Red", "2", "three", "3", "green"), VqaProtocol.V2017);
         assertThat(m.overall()).isEqualTo(43.33);
         assertThat(m.perQuestionType()).containsExactly(Map.entry("what color", 50.0), Map.entry("how many", 30.0));
         assertThat(m.perAnswerType()).containsExactly(Map.entry("other", 50.0), Map.entry("number", 30.0));

@@ -1,7 +1,7 @@
 package io.openautoglm.train.config;
 
 import io.openautoglm.core.model.clip.ClipConfig;
-import io.openautoglm.core.model.clip.ClipConfig.Activation;
+import io.openautoglm.core.nn.Activation;
 
 /** Architectures for training from scratch, sized for CPUs. */
 public final class ModelPresets {

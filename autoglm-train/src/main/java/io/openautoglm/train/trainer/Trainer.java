@@ -1,26 +1,18 @@
 package io.openautoglm.train.trainer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.StopSignal;
 import io.openautoglm.core.TorchRuntime;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.io.Progress;
 import io.openautoglm.core.io.Sha256;
-import io.openautoglm.core.model.clip.CheckpointLayout;
-import io.openautoglm.core.model.clip.ClipModel;
-import io.openautoglm.core.model.clip.ClipWeights;
-import io.openautoglm.core.nn.ParamBlock;
-import io.openautoglm.core.checkpoint.SafetensorsReader;
+import io.openautoglm.core.model.clip.ModelDirectory;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.config.TrainConfigLoader;
-import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.data.BatchLoader;
 import io.openautoglm.train.data.HeadTasks;
 import io.openautoglm.train.data.ImageTextDataset;
@@ -37,17 +29,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
- * The contrastive training loop: batches from the loader, symmetric multi-positive InfoNCE,
- * AdamW with warmup + cosine, global-norm clipping, gradient accumulation, periodic validation,
- * atomic checkpoints and exact resume. Native memory of a step lives in a sub-manager closed when
- * the step ends.
+ * The contrastive training loop: batches from the loader, one {@link TrainStep} each (symmetric
+ * multi-positive InfoNCE and the other objectives, AdamW, clipping, accumulation), warmup + cosine
+ * learning rate, periodic validation, atomic checkpoints and exact resume. Between steps it looks
+ * at its {@link StopSignal}: a stop writes a checkpoint and ends the run, which {@code --resume}
+ * continues exactly.
  */
 public final class Trainer {
-    /** CLIP clamps the learned log temperature at ln(100). */
-    static final float MAX_LOGIT_SCALE = (float) Math.log(100);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final int MAX_CONSECUTIVE_SKIPS = 5;
@@ -55,18 +45,36 @@ public final class Trainer {
     private final TrainConfig config;
     private final Validator validator;
     private final PrintStream log;
+    private final StopSignal stop;
     private int skippedSteps;
-    private final Map<String, Double> lossParts = new LinkedHashMap<>(); // the last step's objectives, unweighted
     private int consecutiveSkips;
 
+    /** A trainer that stops when the process is asked to ({@link StopSignal#process()}). */
     public Trainer(TrainConfig config, Validator validator, PrintStream log) {
+        this(config, validator, log, StopSignal.process());
+    }
+
+    /** @param stop looked at after every step: when raised, the run writes a checkpoint and returns */
+    public Trainer(TrainConfig config, Validator validator, PrintStream log, StopSignal stop) {
         this.config = config;
         this.validator = validator;
         this.log = log;
+        this.stop = stop;
     }
 
-    /** What a run produced. */
-    public record Result(Path modelDir, long steps, double finalLoss, Map<String, Double> finalMetrics, Path bestDir) {}
+    /**
+     * What a run produced.
+     *
+     * @param modelDir the final model, or null when the run paused or stopped before its last step
+     * @param steps steps completed (and checkpointed, when the run paused or stopped)
+     * @param stoppedBy what stopped the run early ({@code SIGTERM}, ...), or null
+     */
+    public record Result(Path modelDir, long steps, double finalLoss, Map<String, Double> finalMetrics, Path bestDir,
+            String stoppedBy) {
+        public Result(Path modelDir, long steps, double finalLoss, Map<String, Double> finalMetrics, Path bestDir) {
+            this(modelDir, steps, finalLoss, finalMetrics, bestDir, null);
+        }
+    }
 
     public Result run(boolean resume) throws IOException {
         return run(resume, Long.MAX_VALUE);
@@ -76,7 +84,7 @@ public final class Trainer {
      * @param resume continue from the latest checkpoint in the output folder
      * @param stopAfter end this session after this many steps in total (a checkpoint is written
      *     there), e.g. to split a long run into time-boxed sessions; the final model is written only
-     *     when the configured number of steps is reached
+     *     when the configured number of steps is reached. The stop signal ends a session the same way.
      */
     public Result run(boolean resume, long stopAfter) throws IOException {
         Path out = Path.of(config.run().out());
@@ -109,12 +117,7 @@ public final class Trainer {
 
         String name = out.toAbsolutePath().normalize().getFileName().toString();
         try (MultimodalModel model = latest.isPresent() ? resumeModel(latest.get()) : TrainingModels.create(config, train, out, name)) {
-            Map<String, Parameter> trainable = new LinkedHashMap<>();
-            model.network().namedParameters().forEach((k, p) -> {
-                if (p.requiresGradient()) {
-                    trainable.put(k, p);
-                }
-            });
+            Map<String, Parameter> trainable = TrainStep.trainableParameters(model);
             long startStep = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
             try (AdamW optimizer = new AdamW(model.manager(), trainable, config.optim().beta1(), config.optim().beta2(),
@@ -146,37 +149,50 @@ public final class Trainer {
         double lossSinceLog = 0;
         int stepsSinceLog = 0;
         Path bestDir = out.resolve("best");
+        TrainStep trainStep = new TrainStep(model, optimizer, config);
         try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), startStep)) {
             for (long step = startStep; step < o.steps(); step++) {
                 double lr = schedule.at(step);
-                double[] stats = trainStep(model, optimizer, loader, step, lr);
-                lastLoss = stats[0];
-                lossSinceLog += stats[0];
+                TrainStep.Result stats = trainStep.run(step, lr, loader::get);
+                noteSkipped(step, stats);
+                lastLoss = stats.loss();
+                lossSinceLog += stats.loss();
                 stepsSinceLog++;
                 long done = step + 1;
                 if (done % config.run().logEvery() == 0 || done == o.steps()) {
                     ObjectNode line = JSON.createObjectNode();
                     line.put("step", done);
-                    line.put("loss", stats[0]);
+                    line.put("loss", stats.loss());
                     line.put("loss_avg", lossSinceLog / stepsSinceLog);
-                    if (lossParts.size() > 1) {
-                        lossParts.forEach((k, v) -> line.put("loss_" + k, v));
+                    if (stats.parts().size() > 1) {
+                        stats.parts().forEach((k, v) -> line.put("loss_" + k, v));
                     }
                     line.put("lr", lr);
-                    line.put("grad_norm", stats[1]);
-                    line.put("logit_scale", stats[2]);
+                    line.put("grad_norm", stats.gradNorm());
+                    line.put("logit_scale", stats.logitScale());
                     line.put("epoch", loader.epochsAt(done * o.gradAccum()));
                     line.put("time", Instant.now().toString());
                     metrics.write(line);
                     lossSinceLog = 0;
                     stepsSinceLog = 0;
                 }
-                progress.set(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats[0], lr));
+                progress.set(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats.loss(), lr));
                 boolean last = done == o.steps();
-                boolean evalNow = val != null && validator != null
+                String stopping = stop.reason(); // at the last step a stop changes nothing: the run ends anyway
+                boolean evalNow = val != null && validator != null && (stopping == null || last)
                         && (last || (config.run().evalEvery() > 0 && done % config.run().evalEvery() == 0));
+                Map<String, Double> validated = null;
                 if (evalNow) {
-                    lastMetrics = validator.validate(model, val);
+                    try {
+                        validated = validator.validate(model, val);
+                    } catch (StopSignal.Stopped e) { // the process was asked to stop while validating
+                        stopping = e.reason();
+                        log.printf(Locale.ROOT, "%nstep %d: validation interrupted by %s%n", done, stopping);
+                    }
+                }
+                evalNow = validated != null;
+                if (evalNow) {
+                    lastMetrics = validated;
                     ObjectNode line = JSON.createObjectNode();
                     line.put("step", done);
                     ObjectNode v = line.putObject("val");
@@ -184,7 +200,7 @@ public final class Trainer {
                     metrics.write(line);
                     log.printf(Locale.ROOT, "%nstep %d validation: %s%n", done, summary(lastMetrics));
                 }
-                boolean pause = !last && done >= stopAfter;
+                boolean pause = !last && (done >= stopAfter || stopping != null);
                 boolean saveNow = last || pause || (config.run().checkpointEvery() > 0 && done % config.run().checkpointEvery() == 0);
                 if (saveNow) {
                     Double score = evalNow ? lastMetrics.get(config.run().bestMetric()) : null;
@@ -203,9 +219,9 @@ public final class Trainer {
                     }
                 }
                 if (pause) {
-                    progress.set(done, "paused; continue with --resume");
+                    progress.set(done, (stopping != null ? "stopped by " + stopping : "paused") + "; continue with --resume");
                     progress.finish();
-                    return new Result(null, done, lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null);
+                    return new Result(null, done, lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null, stopping);
                 }
             }
             progress.set(o.steps(), String.format(Locale.ROOT, "loss %.4f", lastLoss));
@@ -217,57 +233,22 @@ public final class Trainer {
         }
     }
 
-    /** One optimizer step over {@code grad_accum} batches; returns loss, gradient norm and logit scale. */
-    private double[] trainStep(MultimodalModel model, AdamW optimizer, BatchLoader loader, long step, double lr) {
-        ClipModel net = model.network();
-        int accum = config.optim().gradAccum();
-        double loss = 0;
-        lossParts.clear();
-        try (NDManager scope = model.manager().newSubManager()) {
-            for (int micro = 0; micro < accum; micro++) {
-                Batch batch = loader.get(step * accum + micro);
-                try (NDManager micros = scope.newSubManager(); GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
-                    ParameterStore store = new ParameterStore(micros, false);
-                    long position = step * accum + micro;
-                    MultiTaskLoss.Result result = MultiTaskLoss.compute(net, store, micros, batch, config.loss(),
-                            new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + position));
-                    NDArray value = result.total(); // ()
-                    loss += value.getFloat() / accum;
-                    result.parts().forEach((k, v) -> lossParts.merge(k, v / accum, Double::sum));
-                    gc.backward(accum > 1 ? value.mul(ParamBlock.constant(value, 1f / accum)) : value);
-                }
-            }
-            TorchRuntime.stopRecordingGradients();
-            double norm = optimizer.gradientNorm(scope);
-            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                skipNonFinite(step, loss, norm, optimizer, scope);
-                return new double[] {loss, norm, net.namedParameters().get("logit_scale").getArray().getFloat()};
-            }
-            consecutiveSkips = 0;
-            double clip = config.optim().gradClip();
-            double scale = clip > 0 && norm > clip ? clip / norm : 1.0;
-            optimizer.step(lr, scale, scope);
-            NDArray logitScale = net.namedParameters().get("logit_scale").getArray();
-            float current = logitScale.getFloat();
-            if (current > MAX_LOGIT_SCALE) {
-                logitScale.set(new float[] {MAX_LOGIT_SCALE});
-                current = MAX_LOGIT_SCALE;
-            }
-            return new double[] {loss, norm, current};
-        }
-    }
-
     /**
-     * A batch that produced an inf or NaN loss or gradient is dropped rather than poisoning the
-     * weights (the moments would carry the NaN forever); a run that keeps doing so has diverged.
+     * A batch that produced an inf or NaN loss or gradient was dropped by the step rather than
+     * poisoning the weights (the moments would carry the NaN forever); a run that keeps doing so
+     * has diverged.
      */
-    private void skipNonFinite(long step, double loss, double norm, AdamW optimizer, NDManager scope) {
-        List<String> bad = optimizer.nonFiniteGradients(scope);
-        optimizer.zeroGradients(scope);
+    private void noteSkipped(long step, TrainStep.Result stats) {
+        if (!stats.skipped()) {
+            consecutiveSkips = 0;
+            return;
+        }
+        List<String> bad = stats.nonFinite();
         skippedSteps++;
         consecutiveSkips++;
         log.printf(Locale.ROOT, "%nstep %d: non-finite loss (%s) or gradient norm (%s)%s; update skipped (%d so far)%n",
-                step + 1, loss, norm, bad.isEmpty() ? "" : " in " + bad.subList(0, Math.min(5, bad.size())), skippedSteps);
+                step + 1, stats.loss(), stats.gradNorm(), bad.isEmpty() ? "" : " in " + bad.subList(0, Math.min(5, bad.size())),
+                skippedSteps);
         if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
             throw new IllegalStateException("training diverged: " + consecutiveSkips
                     + " steps in a row gave non-finite losses or gradients; lower optim.lr or raise optim.warmup_steps");
@@ -313,10 +294,8 @@ public final class Trainer {
         if (config.model().initFrom() != null) {
             training.put("init_from", config.model().initFrom());
             // the folder may later hold other weights (a bundled model replaced by its fine-tuned successor)
-            Path initWeights = Path.of(config.model().initFrom()).resolve("model.safetensors");
-            if (java.nio.file.Files.isRegularFile(initWeights)) {
-                training.put("init_from_weights_sha256", Sha256.of(initWeights));
-            }
+            Path initWeights = ModelDirectory.read(Path.of(config.model().initFrom())).weights(); // a run folder: its model/
+            training.put("init_from_weights_sha256", Sha256.of(initWeights));
         }
         training.put("config_yaml", configYaml);
         ObjectNode m = training.putObject("metrics");

@@ -57,9 +57,9 @@ class FusionTrainingTest {
      */
     @Test
     void allFourObjectivesLearn(@TempDir Path out) throws Exception {
-        Trainer.Result result = new Trainer(TinyRuns.config(train, null, out, 150, "model.fusion_layers=1", "model.decoder_layers=1",
+        Trainer.Result result = new Trainer(TinyRuns.config(train, null, out, 50, "model.fusion_layers=1", "model.decoder_layers=1",
                 "data.hard_negatives=1", "data.questions_per_image=2", "loss.matching=1", "loss.answer=1", "loss.caption=1", "optim.lr=0.002",
-                "optim.warmup_steps=10"), null, QUIET).run(false);
+                "optim.warmup_steps=5"), null, QUIET).run(false);
         List<JsonNode> lines = metrics(out);
         for (String part : List.of("loss_contrastive", "loss_matching", "loss_answer", "loss_caption")) {
             double first = mean(lines.subList(0, 5), part);
@@ -176,12 +176,12 @@ class FusionTrainingTest {
     @Test
     void groundingTargetsMarkTheNamingWordsAndTheLossFalls(@TempDir Path out) throws Exception {
         Path shapes = out.resolve("shapes");
-        new ShapeWorldGenerator(ShapeWorldConfig.defaults(160, 3)).generate(shapes, false, line -> {});
+        new ShapeWorldGenerator(ShapeWorldConfig.defaults(96, 3).withSize(32)).generate(shapes, false, line -> {});
         Path shapesTrain = shapes.resolve("train.jsonl");
         String[] settings = {"model.fusion_layers=2", "model.context_length=16", "model.fusion_attended_positions=true",
-            "data.question_keys=[qa, spatial_qa]", "data.questions_per_image=2", "loss.answer=1", "loss.grounding=1", "optim.lr=0.002",
+            "data.question_keys=[qa, spatial_qa]", "data.questions_per_image=2", "loss.answer=1", "loss.grounding=1", "optim.lr=0.003",
             "optim.warmup_steps=5"};
-        TrainConfig config = TinyRuns.config(shapesTrain, null, out.resolve("run"), 60, settings);
+        TrainConfig config = TinyRuns.config(shapesTrain, null, out.resolve("run"), 40, settings);
         ImageTextDataset dataset = ImageTextDataset.open(Manifest.read(shapesTrain), null, false, false, List.of("qa", "spatial_qa"), null,
                 true, new ImageLoader(), QUIET);
         try (MultimodalModel model = TrainingModels.create(config, dataset, out.resolve("created"), "t")) {

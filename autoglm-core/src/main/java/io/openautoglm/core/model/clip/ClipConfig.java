@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.model.fusion.FusionConfig;
+import io.openautoglm.core.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The shape of a CLIP-family dual encoder. Validated on construction; read from our
@@ -57,29 +57,13 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags);
     }
 
-    /** Feed-forward activation: CLIP's sigmoid approximation, or the exact erf GELU. */
-    public enum Activation {
-        QUICK_GELU("quick_gelu"),
-        GELU("gelu");
-
-        private final String key;
-
-        Activation(String key) {
-            this.key = key;
-        }
-
-        public String key() {
-            return key;
-        }
-
-        public static Activation parse(String name) {
-            for (Activation a : values()) {
-                if (a.key.equals(name.toLowerCase(Locale.ROOT))) {
-                    return a;
-                }
-            }
+    /** The activation a config's {@code hidden_act} names; one clear error for any other name. */
+    static Activation parseActivation(String name) {
+        Activation a = Activation.byKey(name);
+        if (a == null) {
             throw new UserInputException("unknown hidden_act '" + name + "': expected quick_gelu or gelu");
         }
+        return a;
     }
 
     /**
@@ -163,7 +147,7 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 v.path("num_hidden_layers").asInt(12),
                 v.path("num_attention_heads").asInt(12),
                 v.path("intermediate_size").asInt(3072),
-                Activation.parse(v.path("hidden_act").asText("quick_gelu")),
+                parseActivation(v.path("hidden_act").asText("quick_gelu")),
                 (float) v.path("layer_norm_eps").asDouble(1e-5),
                 v.path("patch_stem").asText(VisionConfig.PATCH_STEM));
         TextConfig text = new TextConfig(
@@ -173,7 +157,7 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 t.path("num_hidden_layers").asInt(12),
                 t.path("num_attention_heads").asInt(8),
                 t.path("intermediate_size").asInt(2048),
-                Activation.parse(t.path("hidden_act").asText("quick_gelu")),
+                parseActivation(t.path("hidden_act").asText("quick_gelu")),
                 (float) t.path("layer_norm_eps").asDouble(1e-5),
                 t.path("pad_token_id").asInt(1),
                 t.path("bos_token_id").asInt(49406),

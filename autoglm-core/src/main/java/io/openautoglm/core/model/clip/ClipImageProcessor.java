@@ -38,8 +38,12 @@ public final class ClipImageProcessor {
         if (config.resizeMode().equals("squash")) {
             resized = PilResampler.resize(image, s, s, filter); // (S, S, 3)
         } else {
-            int[] wh = shortestSideSize(image.width(), image.height(), s);
-            resized = PilResampler.resize(image, wh[0], wh[1], filter); // (h', w', 3), min(h', w') = S
+            // Only the centre crop of the resize is computed: the full resize of a 1 x 16,777,216
+            // picture would be 224 x 3.7 billion pixels; its crop is S x S like any other's.
+            long[] wh = shortestSideSize(image.width(), image.height(), s);
+            long left = (long) Math.rint((wh[0] - s) / 2.0);
+            long top = (long) Math.rint((wh[1] - s) / 2.0);
+            resized = PilResampler.resizeCropped(image, wh[0], wh[1], left, top, s, s, filter); // (S, S, 3)
         }
         // Alpha is dropped here (convert("RGB") after the crop); the resize above already used it.
         return centerCropToTensor(resized, s); // (3, S, S)
@@ -57,20 +61,21 @@ public final class ClipImageProcessor {
         if (config.resizeMode().equals("squash")) {
             return new Placement((double) s / w, (double) s / h, 0, 0);
         }
-        int[] wh = shortestSideSize(w, h, s);
+        long[] wh = shortestSideSize(w, h, s);
         // the centre crop's offsets, as centerCropToTensor takes them (no padding: the shorter side is S)
         return new Placement((double) wh[0] / w, (double) wh[1] / h, Math.rint((wh[0] - s) / 2.0), Math.rint((wh[1] - s) / 2.0));
     }
 
     /**
      * torchvision {@code Resize(int)}: the shorter side becomes {@code s}, the longer one
-     * {@code int(s * long / short)} (truncated, computed in double like Python).
+     * {@code int(s * long / short)} (truncated, computed in double like Python). A long: for an
+     * elongated picture it passes {@code Integer.MAX_VALUE} (1 x 16,777,216 at S = 224).
      */
-    static int[] shortestSideSize(int w, int h, int s) {
+    static long[] shortestSideSize(int w, int h, int s) {
         int shortSide = Math.min(w, h);
         int longSide = Math.max(w, h);
-        int newLong = (int) (s * (double) longSide / shortSide);
-        return w <= h ? new int[] {s, newLong} : new int[] {newLong, s};
+        long newLong = (long) (s * (double) longSide / shortSide);
+        return w <= h ? new long[] {s, newLong} : new long[] {newLong, s};
     }
 
     /**

@@ -15,6 +15,7 @@ import io.openautoglm.core.model.fusion.FusionConfig;
 import io.openautoglm.core.model.fusion.FusionEncoder;
 import io.openautoglm.core.nn.Dense;
 import io.openautoglm.core.nn.ParamBlock;
+import java.util.Map;
 
 /**
  * The dual encoder: both towers, their projections into the shared space, and the learned logit
@@ -54,10 +55,12 @@ public final class ClipModel extends ParamBlock {
         } else {
             int dt = config.text().width();
             int dv = config.vision().width();
-            fusionEncoder = child("fusion_encoder", new FusionEncoder(config.text(), dv, fusion));
+            fusionEncoder = child("fusion_encoder", new FusionEncoder(config.text().width(), config.text().activation(),
+                    config.text().layerNormEps(), dv, fusion));
             matchHead = child("itm_head", new Dense(dt, 2, true, 0.02f));
             answerHead = child("answer_head", new AnswerHead(dt, fusion.answers().size(), config.text().layerNormEps()));
-            captionDecoder = child("text_decoder", new CaptionDecoder(config.text(), dv, fusion));
+            captionDecoder = child("text_decoder", new CaptionDecoder(config.text().vocabSize(), config.text().contextLength(),
+                    config.text().width(), config.text().activation(), config.text().layerNormEps(), dv, fusion));
         }
         imageTagHead = config.imageTags().isEmpty() ? null : child("image_tag_head",
                 new Dense(config.projectionDim(), config.imageTags().size(), true, (float) Math.pow(config.projectionDim(), -0.5)));
@@ -70,6 +73,34 @@ public final class ClipModel extends ParamBlock {
 
     public ClipConfig config() {
         return config;
+    }
+
+    /**
+     * Parameter counts by the key prefixes this class names: the vision tower, the text tower, the
+     * fusion heads (encoder, matching, answers, caption decoder), and the rest (projections, logit
+     * scale, tag head), with the total.
+     */
+    public Map<String, Long> parameterCounts() {
+        long vision = 0;
+        long text = 0;
+        long other = 0;
+        long fusion = 0;
+        for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+            long n = e.getValue().getShape().size();
+            String key = e.getKey();
+            if (key.startsWith("fusion_encoder.") || key.startsWith("itm_head.") || key.startsWith("answer_head.")
+                    || key.startsWith("text_decoder.")) {
+                fusion += n;
+            } else if (key.startsWith("vision_model.")) {
+                vision += n;
+            } else if (key.startsWith("text_model.")) {
+                text += n;
+            } else {
+                other += n;
+            }
+        }
+        return Map.of("vision", vision, "text", text, "projections", other, "fusion", fusion,
+                "total", vision + text + other + fusion);
     }
 
     /** pixels (B, C, S, S) -> image embeddings (B, P), not normalized. */

@@ -29,8 +29,12 @@ public record ModelDirectory(
             + "a Hugging Face CLIPModel folder (config.json, model.safetensors, tokenizer.json) or "
             + "an OpenAI/open_clip folder (open_clip_config.json, model.safetensors, tokenizer.json)";
 
-    /** Recognises the layout of {@code dir} and reads its config; one clear error if it cannot. */
-    public static ModelDirectory read(Path dir) {
+    /**
+     * Recognises the layout of {@code dir} and reads its config; one clear error if it cannot. A
+     * training run's output folder ({@code autoglm train --out}) stands for its final model.
+     */
+    public static ModelDirectory read(Path given) {
+        Path dir = TrainingRunFolder.modelOf(given);
         if (!Files.exists(dir)) {
             throw new UserInputException("model directory " + dir + " does not exist");
         }

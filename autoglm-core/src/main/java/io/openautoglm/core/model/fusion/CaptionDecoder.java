@@ -10,7 +10,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.nn.Activation;
 import io.openautoglm.core.nn.Norm;
 import io.openautoglm.core.nn.ParamBlock;
 import java.util.ArrayList;
@@ -28,17 +28,23 @@ public final class CaptionDecoder extends ParamBlock {
     private final Norm finalNorm;
     private final int width;
 
-    public CaptionDecoder(ClipConfig.TextConfig text, int imageWidth, FusionConfig fusion) {
-        this.width = text.width();
+    /**
+     * @param vocabSize and {@code contextLength}, {@code width}, {@code activation}, {@code eps}: the text
+     *     tower's, whose tokenizer the decoder writes for
+     * @param imageWidth the vision tower's width Dv, what cross-attention reads
+     */
+    public CaptionDecoder(int vocabSize, int contextLength, int width, Activation activation, float eps, int imageWidth,
+            FusionConfig fusion) {
+        this.width = width;
         tokenEmbedding = param("embeddings.token_embedding.weight", Parameter.Type.WEIGHT,
-                new Shape(text.vocabSize(), width), new NormalInitializer(0.02f));
+                new Shape(vocabSize, width), new NormalInitializer(0.02f));
         positionEmbedding = param("embeddings.position_embedding.weight", Parameter.Type.WEIGHT,
-                new Shape(text.contextLength(), width), new NormalInitializer(0.01f));
+                new Shape(contextLength, width), new NormalInitializer(0.01f));
         for (int i = 0; i < fusion.decoderLayers(); i++) {
             layers.add(child("layers." + i, new FusionLayer(width, imageWidth, fusion.heads(), fusion.mlpSize(),
-                    text.activation(), text.layerNormEps())));
+                    activation, eps)));
         }
-        finalNorm = child("final_layer_norm", new Norm(width, text.layerNormEps()));
+        finalNorm = child("final_layer_norm", new Norm(width, eps));
     }
 
     /**

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.nn.Activation;
 import io.openautoglm.core.nn.Norm;
 import io.openautoglm.core.nn.ParamBlock;
 import java.util.ArrayList;
@@ -23,14 +23,19 @@ public final class FusionEncoder extends ParamBlock {
     private final ImagePositions imagePositions; // null unless fusion.imagePositions()
     private final AttendedPositions attendedPositions; // null unless fusion.attendedPositions()
 
-    public FusionEncoder(ClipConfig.TextConfig text, int imageWidth, FusionConfig fusion) {
+    /**
+     * @param width the text tower's width D (the fused tokens are text tokens)
+     * @param activation and {@code eps}: the text tower's feed-forward activation and layer-norm epsilon
+     * @param imageWidth the vision tower's width Dv, what cross-attention reads
+     */
+    public FusionEncoder(int width, Activation activation, float eps, int imageWidth, FusionConfig fusion) {
         for (int i = 0; i < fusion.layers(); i++) {
-            layers.add(child("layers." + i, new FusionLayer(text.width(), imageWidth, fusion.heads(), fusion.mlpSize(),
-                    text.activation(), text.layerNormEps())));
+            layers.add(child("layers." + i, new FusionLayer(width, imageWidth, fusion.heads(), fusion.mlpSize(),
+                    activation, eps)));
         }
-        finalNorm = child("final_layer_norm", new Norm(text.width(), text.layerNormEps()));
+        finalNorm = child("final_layer_norm", new Norm(width, eps));
         imagePositions = fusion.imagePositions() ? child("image_positions", new ImagePositions(imageWidth)) : null;
-        attendedPositions = fusion.attendedPositions() ? child("attended_positions", new AttendedPositions(text.width())) : null;
+        attendedPositions = fusion.attendedPositions() ? child("attended_positions", new AttendedPositions(width)) : null;
     }
 
     /**

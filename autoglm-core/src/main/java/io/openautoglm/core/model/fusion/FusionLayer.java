@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.openautoglm.core.model.clip.ClipConfig;
+import io.openautoglm.core.nn.Activation;
 import io.openautoglm.core.nn.CrossAttention;
 import io.openautoglm.core.nn.FeedForward;
 import io.openautoglm.core.nn.Norm;
@@ -23,7 +23,7 @@ public final class FusionLayer extends ParamBlock {
     private final Norm norm2;
     private final FeedForward mlp;
 
-    public FusionLayer(int width, int imageWidth, int heads, int mlpSize, ClipConfig.Activation activation, float eps) {
+    public FusionLayer(int width, int imageWidth, int heads, int mlpSize, Activation activation, float eps) {
         norm1 = child("layer_norm1", new Norm(width, eps));
         selfAttention = child("self_attn", new SelfAttention(width, heads));
         crossNorm = child("layer_norm_cross", new Norm(width, eps));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.ParityFixture;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.nn.Activation;
 import org.junit.jupiter.api.Test;
 
 class ClipConfigTest {
@@ -36,8 +37,8 @@ class ClipConfigTest {
     void openClipQuickGeluFlagSelectsTheActivation() {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("quick_gelu", false);
-        assertThat(ClipConfig.fromOpenClip(cfg).vision().activation()).isEqualTo(ClipConfig.Activation.GELU);
-        assertThat(ClipConfig.fromOpenClip(JSON.createObjectNode()).vision().activation()).isEqualTo(ClipConfig.Activation.QUICK_GELU);
+        assertThat(ClipConfig.fromOpenClip(cfg).vision().activation()).isEqualTo(Activation.GELU);
+        assertThat(ClipConfig.fromOpenClip(JSON.createObjectNode()).vision().activation()).isEqualTo(Activation.QUICK_GELU);
     }
 
     @Test
