@@ -8,6 +8,7 @@ model="${1:-models/autoglm-shapes-tiny}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
+source bench/lib/cli-jar.sh
 ./autoglm data shapeworld --out "$work/test" --count 1000 --seed 2 --splits 0,0,1 >/dev/null
-java -cp "autoglm-bench/target/classes:autoglm-bench/target/lib/*" -Dai.djl.offline=true io.openautoglm.bench.SearchQualityBenchmark \
+java -cp "$BENCH_CP" -Dai.djl.offline=true io.openautoglm.bench.SearchQualityBenchmark \
   --model "$model" --manifest "$work/test/test.jsonl" --dir "$work/index" 2>/dev/null | tee bench/results/search-quality.txt

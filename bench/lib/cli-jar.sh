@@ -8,5 +8,8 @@ BENCH_CP="$BENCH_JAR:autoglm-bench/target/lib/*"
 if [[ ! -f $JAR || ! -f $BENCH_JAR || ! -d autoglm-cli/target/lib || ! -d autoglm-bench/target/lib \
       || -n $(find autoglm-*/src/main pom.xml autoglm-*/pom.xml -newer "$BENCH_JAR" -type f | head -1) ]]; then
   echo "building..." >&2
-  ./mvnw -q -o -DskipTests package >&2 || ./mvnw -q -DskipTests package >&2
+  ./mvnw -B -ntp -q -o -DskipTests package >&2 || ./mvnw -B -ntp -q -DskipTests package >&2
+  # Maven leaves a module's jar untouched when only another module changed: mark both current so
+  # the next script does not build again.
+  touch "$JAR" "$BENCH_JAR"
 fi
