@@ -20,5 +20,5 @@ mkdir -p bench/results
   echo "machine: nproc $(nproc), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "commit:  $(git rev-parse --short HEAD)"
   java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$BENCH_CP" \
-    io.openautoglm.bench.ModelBatchScaling "$model" "$work/data/images" "$seconds" 2> >(grep -v -E 'AutoNonVariableTypeMode' >&2)
+    io.openautoglm.bench.ModelBatchScaling --model "$model" --pictures "$work/data/images" --seconds "$seconds" 2> >(grep -v -E 'AutoNonVariableTypeMode' >&2)
 } | tee bench/results/model-batch-scaling.txt

@@ -1,19 +1,19 @@
 package io.openautoglm.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,30 +33,35 @@ import javax.imageio.ImageIO;
  * <pre>--seconds 30 (per phase) --normal-clients 4 --extreme-clients 2 --model DIR --json FILE</pre>
  */
 public final class ExtremeAspectLoad {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Harness.JSON;
 
     record Phase(String name, double seconds, long ok, double perSecond, double p50Ms, double p99Ms, Map<Integer, Long> errors,
             Map<Integer, Long> extremeAnswers) {}
 
+    static final String USAGE = "options: --seconds 30 (per phase) --normal-clients 4 --extreme-clients 2 --model DIR --json FILE";
+    private static final Set<String> OPTIONS = Set.of("--model", "--seconds", "--normal-clients", "--extreme-clients", "--json");
+
     public static void main(String[] args) throws Exception {
-        Path modelDir = Path.of("models/autoglm-shapes-tiny");
-        double seconds = 30;
-        int normalClients = 4;
-        int extremeClients = 2;
-        Path jsonOut = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model" -> modelDir = Path.of(args[++i]);
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--normal-clients" -> normalClients = Integer.parseInt(args[++i]);
-                case "--extreme-clients" -> extremeClients = Integer.parseInt(args[++i]);
-                case "--json" -> jsonOut = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
+        BenchArgs.main("extreme-aspect load test", USAGE, args, ExtremeAspectLoad::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, OPTIONS, Set.of());
+        Path modelDir = a.path("--model", Path.of("models/autoglm-shapes-tiny"));
+        double seconds = a.decimal("--seconds", 30);
+        int normalClients = a.integer("--normal-clients", 4);
+        int extremeClients = a.integer("--extreme-clients", 2);
+        Path jsonOut = a.path("--json", null);
+        if (seconds <= 0 || normalClients < 1 || extremeClients < 1) {
+            throw new UserInputException("--seconds must be positive, --normal-clients and --extreme-clients at least 1");
         }
         List<String> extreme = List.of(dataUrl(png(1, 16_777_216)), dataUrl(png(16, 1_048_576)));
         System.out.printf(Locale.ROOT, "extreme pictures: 1x16777216 (%d B as data URL), 16x1048576 (%d B)%n",
                 extreme.get(0).length(), extreme.get(1).length());
+        List<String> extremeUsers = new ArrayList<>(); // each extreme client loops one picture, the two shapes in turn
+        for (int c = 0; c < extremeClients; c++) {
+            extremeUsers.add(extreme.get(c % extreme.size()));
+        }
         List<String> args2 = List.of("--model", modelDir.toString(), "--cache-entries", "0", "--no-fusion", "--no-gallery");
         ObjectNode report = JSON.createObjectNode();
         try (ServeProcess server = ServeProcess.start("extreme-aspect", LoadTest.SERVER_JVM, args2, 600, System.out)) {
@@ -65,7 +70,7 @@ public final class ExtremeAspectLoad {
             run(server, model, images, List.of(), normalClients, 3); // warm-up, not reported
             List<Phase> phases = new ArrayList<>();
             phases.add(run(server, model, images, List.of(), normalClients, seconds));
-            phases.add(run(server, model, images, extreme, normalClients, seconds));
+            phases.add(run(server, model, images, extremeUsers, normalClients, seconds));
             System.out.printf(Locale.ROOT, "%-22s %8s %8s %8s %8s | %-18s | %s%n", "normal traffic (c=" + normalClients + ")", "ok",
                     "req/s", "p50 ms", "p99 ms", "normal errors", "extreme clients' answers");
             for (Phase p : phases) {
@@ -83,7 +88,7 @@ public final class ExtremeAspectLoad {
             report.put("server_rss_mib", server.residentMiB());
         }
         if (jsonOut != null) {
-            Files.writeString(jsonOut, JSON.writeValueAsString(report));
+            Harness.writeJson(jsonOut, report);
         }
         System.exit(0);
     }

@@ -2,7 +2,6 @@ package io.openautoglm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.io.AtomicFiles;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * continued from its last commit (its vectors are ids 0..count-1, added in order by one thread).
  */
 final class HnswBuild {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Harness.JSON;
 
     /**
      * What the log says about the index.

@@ -2,16 +2,15 @@ package io.openautoglm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.UserInputException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,7 +45,7 @@ import javax.imageio.ImageIO;
  * on a machine too busy for the closed-loop peak to mean much).
  */
 public final class LoadTest {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Harness.JSON;
     private static final int[] CONCURRENCY = {1, 4, 16, 64};
     private static final int START_SECONDS = 600; // a first start builds the demo gallery
     static final double OVERLOAD_WARMUP_SECONDS = 2;
@@ -70,30 +70,27 @@ public final class LoadTest {
     record Point(String mode, String input, int concurrency, double seconds, long ok, Map<Integer, Long> errors,
             double throughput, double p50Ms, double p99Ms, double itemsPerModelCall) {}
 
+    static final String USAGE = "options: --model DIR --index DIR | --gallery-dir DIR --seconds 6 --rounds 3 --overload-seconds 12"
+            + " --overload-rate REQ_PER_S (0: twice the batched peak) --json FILE";
+    private static final Set<String> OPTIONS = Set.of("--model", "--index", "--gallery-dir", "--seconds", "--rounds",
+            "--overload-seconds", "--overload-rate", "--json");
+
     public static void main(String[] args) throws Exception {
-        Path modelDir = Path.of("models/autoglm-shapes-tiny");
-        Path index = null;
-        Path galleryDir = null;
-        double seconds = 6;
-        int rounds = 3;
-        double overloadSeconds = 12;
-        double overloadRate = 0; // 0: twice the measured batched peak
-        Path jsonOut = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model" -> modelDir = Path.of(args[++i]);
-                case "--index" -> index = Path.of(args[++i]);
-                case "--gallery-dir" -> galleryDir = Path.of(args[++i]);
-                case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                case "--overload-seconds" -> overloadSeconds = Double.parseDouble(args[++i]);
-                case "--overload-rate" -> overloadRate = Double.parseDouble(args[++i]);
-                case "--json" -> jsonOut = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
+        BenchArgs.main("load test", USAGE, args, LoadTest::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, OPTIONS, Set.of());
+        Path modelDir = a.path("--model", Path.of("models/autoglm-shapes-tiny"));
+        Path index = a.path("--index", null);
+        Path galleryDir = a.path("--gallery-dir", null);
+        double seconds = a.decimal("--seconds", 6);
+        int rounds = a.integer("--rounds", 3);
+        double overloadSeconds = a.decimal("--overload-seconds", 12);
+        double overloadRate = a.decimal("--overload-rate", 0); // 0: twice the measured batched peak
+        Path jsonOut = a.path("--json", null);
         if (seconds <= 0 || rounds < 1 || overloadSeconds <= 0 || overloadRate < 0) {
-            throw new IllegalArgumentException("--seconds and --overload-seconds must be positive, --rounds at least 1,"
+            throw new UserInputException("--seconds and --overload-seconds must be positive, --rounds at least 1,"
                     + " --overload-rate 0 or more");
         }
         // Every server: this model, this index (or the demo gallery), the cache off, no fusion model
@@ -176,7 +173,7 @@ public final class LoadTest {
             report.set("overload", Overload.run(server, model, images, peak, overloadRate, overloadSeconds));
         }
         if (jsonOut != null) {
-            Files.writeString(jsonOut, JSON.writeValueAsString(report));
+            Harness.writeJson(jsonOut, report);
         }
         System.exit(0); // pooled client connections and their threads must not keep the JVM alive
     }

@@ -2,6 +2,7 @@ package io.openautoglm.bench;
 
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import java.nio.file.Files;
@@ -9,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -18,19 +19,30 @@ import java.util.stream.Stream;
  * last end token) against the same ids at the full context ({@code embedTokenIds}), the peer that
  * shows what the trimming is worth. Pictures from decoded images, so decoding is not timed.
  *
- * <pre>java ... ModelBatchScaling MODEL_DIR PICTURE_DIR [SECONDS_PER_POINT]</pre>
+ * <pre>java ... ModelBatchScaling --model MODEL_DIR --pictures PICTURE_DIR [--seconds SECONDS_PER_POINT]</pre>
  */
 public final class ModelBatchScaling {
     private static final int[] BATCHES = {1, 4, 9, 16, 32};
+    private static final int WARMUP_CALLS = 10;
+    static final String USAGE = "options: --model DIR --pictures DIR (its .png files, the first 32) --seconds 2 (per point)";
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 2) {
-            System.err.println("usage: ModelBatchScaling MODEL_DIR PICTURE_DIR [SECONDS_PER_POINT]");
-            System.exit(2);
+        BenchArgs.main("model batch scaling", USAGE, args, ModelBatchScaling::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, Set.of("--model", "--pictures", "--seconds"), Set.of());
+        Path modelDir = Path.of(a.required("--model"));
+        Path pictureDir = Path.of(a.required("--pictures"));
+        double seconds = a.decimal("--seconds", 2);
+        BenchArgs.atLeast("--seconds", seconds, 0);
+        // One repetition of at least `seconds` after the warm-up calls: a point's rate.
+        Repetitions protocol = new Repetitions(WARMUP_CALLS, 1, seconds, Double.POSITIVE_INFINITY);
+        if (!Files.isDirectory(pictureDir)) {
+            throw new UserInputException("--pictures " + pictureDir + " is not a folder");
         }
-        double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 2;
-        try (MultimodalModel model = MultimodalModel.load(Path.of(args[0]));
-                Stream<Path> files = Files.list(Path.of(args[1]))) {
+        try (MultimodalModel model = MultimodalModel.load(modelDir);
+                Stream<Path> files = Files.list(pictureDir)) {
             List<RgbImage> pictures = new ArrayList<>();
             ImageLoader loader = new ImageLoader();
             for (Path f : files.filter(p -> p.toString().endsWith(".png")).sorted().limit(32).toList()) {
@@ -41,33 +53,19 @@ public final class ModelBatchScaling {
                 texts.add("a large red circle above a blue square " + i);
             }
             int t = model.tokenizer().contextLength();
-            System.out.printf(Locale.ROOT, "model %s, context %d tokens, %.1f s per point after 10 warm-up calls%n",
-                    model.name(), t, seconds);
+            System.out.printf(Locale.ROOT, "model %s, context %d tokens, %.1f s per point after %d warm-up calls%n",
+                    model.name(), t, seconds, WARMUP_CALLS);
             System.out.println("batch | texts/s (trimmed) | texts/s (full context) | trimmed/full | pictures/s");
             for (int b : BATCHES) {
                 List<String> batch = texts.subList(0, b);
                 EmbedOptions options = EmbedOptions.defaults().withBatchSize(b);
                 long[] ids = model.tokenizer().encodeBatch(batch);
-                double trimmed = rate(b, seconds, x -> model.embedTexts(batch, options));
-                double full = rate(b, seconds, x -> model.embedTokenIds(ids, b, t, true));
-                double images = rate(b, seconds, x -> model.embedImages(pictures.subList(0, b), options));
+                double trimmed = protocol.measure(b, timed -> model.embedTexts(batch, options)).median();
+                double full = protocol.measure(b, timed -> model.embedTokenIds(ids, b, t, true)).median();
+                double images = protocol.measure(b, timed -> model.embedImages(pictures.subList(0, b), options)).median();
                 System.out.printf(Locale.ROOT, "%5d | %17.0f | %22.0f | %11.2fx | %10.0f%n", b, trimmed, full, trimmed / full, images);
             }
         }
-    }
-
-    /** Items per second of one model call on {@code batch} items, repeated for {@code seconds}. */
-    private static double rate(int batch, double seconds, Consumer<Void> call) {
-        for (int w = 0; w < 10; w++) {
-            call.accept(null);
-        }
-        long t0 = System.nanoTime();
-        int calls = 0;
-        while (System.nanoTime() - t0 < seconds * 1e9) {
-            call.accept(null);
-            calls++;
-        }
-        return calls * batch / ((System.nanoTime() - t0) / 1e9);
     }
 
     private ModelBatchScaling() {}

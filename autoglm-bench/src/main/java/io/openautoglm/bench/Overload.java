@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * in-flight, queued-job and connection gauges over time.
  */
 final class Overload {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Harness.JSON;
     private static final int OUTSTANDING = 1024; // the client's own bound; a refusal here is counted
 
     private Overload() {}

@@ -20,23 +20,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Text-to-image R@1 and R@10 on a manifest through the index, HNSW (float and int8) against exact
  * search: the same embeddings in each, every record's first caption a query for its own picture.
  *
  * <pre>
- * java -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.bench.SearchQualityBenchmark \
+ * java -cp 'autoglm-bench/target/autoglm-bench-0.1.0-SNAPSHOT.jar:autoglm-bench/target/lib/*' io.openautoglm.bench.SearchQualityBenchmark \
  *     --model models/autoglm-shapes-tiny --manifest data/shapeworld/test.jsonl --dir /tmp/quality-index
  * </pre>
  */
 public final class SearchQualityBenchmark {
     private SearchQualityBenchmark() {}
 
+    static final String USAGE = "options: --model DIR --manifest FILE.jsonl --dir DIR (where the HNSW indexes are built)";
+
     public static void main(String[] args) throws Exception {
-        Path modelDir = Path.of(args[1]);
-        Path manifestFile = Path.of(args[3]);
-        Path dir = Path.of(args[5]);
+        BenchArgs.main("search quality benchmark", USAGE, args, SearchQualityBenchmark::run);
+    }
+
+    private static void run(String[] args) throws Exception {
+        BenchArgs a = BenchArgs.parse(args, Set.of("--model", "--manifest", "--dir"), Set.of());
+        Path modelDir = Path.of(a.required("--model"));
+        Path manifestFile = Path.of(a.required("--manifest"));
+        Path dir = Path.of(a.required("--dir"));
         Manifest manifest = Manifest.read(manifestFile);
         List<ImageSource.Item> items = ImageSource.manifest(manifest);
         try (MultimodalModel model = MultimodalModel.load(modelDir)) {

@@ -9,11 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,16 +106,8 @@ final class ServeProcess implements AutoCloseable {
 
     /** The server process's resident memory (VmRSS of /proc/PID/status) in MiB; NaN where unreadable. */
     double residentMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0; // kB
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // gone, or not Linux
-        }
-        return Double.NaN;
+        OptionalLong kb = Harness.statusKb(Path.of("/proc", Long.toString(process.pid()), "status"), "VmRSS:");
+        return kb.isPresent() ? kb.getAsLong() / 1024.0 : Double.NaN;
     }
 
     /** GET {@code path} as text (a 2xx answer), for /api/info and /metrics; a cold server on a busy machine may take a while. */

@@ -49,7 +49,7 @@ import java.util.function.IntFunction;
  * </ul>
  *
  * <pre>
- * java -Xmx4g -cp 'autoglm-cli/target/classes:autoglm-cli/target/lib/*' io.openautoglm.bench.VectorIndexBenchmark \
+ * java -Xmx4g -cp 'autoglm-bench/target/autoglm-bench-0.1.0-SNAPSHOT.jar:autoglm-bench/target/lib/*' io.openautoglm.bench.VectorIndexBenchmark \
  *     --n 1000000 --dim 512 --data clustered --dir /tmp/bench-1m/work --reuse
  * </pre>
  */
@@ -71,62 +71,24 @@ public final class VectorIndexBenchmark {
             new IndexSettings(IndexSettings.Kind.hnsw, IndexSettings.Quantization.none, m, beam); // checks m and beam
         }
 
+        static final Set<String> OPTIONS = Set.of("--n", "--dim", "--queries", "--k", "--data", "--seed", "--candidates",
+                "--quantization", "--dir", "--m", "--beam", "--truth", "--exact-timing-queries", "--commit-every", "--progress-seconds");
+        static final Set<String> FLAGS = Set.of("--reuse", "--force-merge", "--fresh-truth");
+
         static Options parse(String[] args) {
-            int n = 100_000;
-            int dim = 512;
-            int queries = 200;
-            int k = 10;
-            String data = "random";
-            long seed = 42;
-            List<Integer> candidates = List.of(100, 200);
-            List<IndexSettings.Quantization> quantizations = List.of(IndexSettings.Quantization.none, IndexSettings.Quantization.int8);
-            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "autoglm-vector-bench");
-            int m = 16;
-            int beam = 100;
-            boolean reuse = false;
-            boolean forceMerge = false;
-            Path truth = null;
-            boolean freshTruth = false;
-            int exactTimingQueries = 50;
-            int commitEvery = 100_000;
-            int progressSeconds = 30;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--reuse" -> reuse = true;
-                    case "--force-merge" -> forceMerge = true;
-                    case "--fresh-truth" -> freshTruth = true;
-                    default -> {
-                        if (i + 1 >= args.length) {
-                            throw new UserInputException("option " + a + " needs a value (or is not an option: " + USAGE + ")");
-                        }
-                        String v = args[++i];
-                        switch (a) {
-                            case "--n" -> n = Integer.parseInt(v);
-                            case "--dim" -> dim = Integer.parseInt(v);
-                            case "--queries" -> queries = Integer.parseInt(v);
-                            case "--k" -> k = Integer.parseInt(v);
-                            case "--data" -> data = v;
-                            case "--seed" -> seed = Long.parseLong(v);
-                            case "--candidates" -> candidates = parseInts(v);
-                            case "--quantization" -> quantizations = parseQuantizations(v);
-                            case "--dir" -> dir = Path.of(v);
-                            case "--m" -> m = Integer.parseInt(v);
-                            case "--beam" -> beam = Integer.parseInt(v);
-                            case "--truth" -> truth = Path.of(v);
-                            case "--exact-timing-queries" -> exactTimingQueries = Integer.parseInt(v);
-                            case "--commit-every" -> commitEvery = Integer.parseInt(v);
-                            case "--progress-seconds" -> progressSeconds = Integer.parseInt(v);
-                            default -> throw new UserInputException("unknown option " + a + "; " + USAGE);
-                        }
-                    }
-                }
-            }
+            BenchArgs a = BenchArgs.parse(args, OPTIONS, FLAGS);
+            String data = a.text("--data", "random");
             if (!data.equals("random") && !data.equals("clustered")) {
                 throw new UserInputException("--data must be random or clustered, got " + data);
             }
-            return new Options(n, dim, queries, k, data, seed, candidates, quantizations, dir, m, beam, reuse, forceMerge,
-                    truth, freshTruth, Math.min(exactTimingQueries, queries), commitEvery, progressSeconds);
+            int queries = a.integer("--queries", 200);
+            return new Options(a.integer("--n", 100_000), a.integer("--dim", 512), queries, a.integer("--k", 10), data,
+                    a.whole("--seed", 42), a.integers("--candidates", List.of(100, 200)),
+                    parseQuantizations(a.words("--quantization", List.of("none", "int8"))),
+                    a.path("--dir", Path.of(System.getProperty("java.io.tmpdir"), "autoglm-vector-bench")), a.integer("--m", 16),
+                    a.integer("--beam", 100), a.flag("--reuse"), a.flag("--force-merge"), a.path("--truth", null), a.flag("--fresh-truth"),
+                    Math.min(a.integer("--exact-timing-queries", 50), queries), a.integer("--commit-every", 100_000),
+                    a.integer("--progress-seconds", 30));
         }
 
         GroundTruth.Key truthKey() {
@@ -148,12 +110,7 @@ public final class VectorIndexBenchmark {
             + " --commit-every N --progress-seconds S";
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(Options.parse(args), System.out, System.err);
-        } catch (UserInputException | NumberFormatException e) {
-            System.err.println("vector index benchmark: error: " + e.getMessage());
-            System.exit(2);
-        }
+        BenchArgs.main("vector index benchmark", USAGE, args, a -> run(Options.parse(a), System.out, System.err));
     }
 
     static void run(Options o, PrintStream out, PrintStream err) throws Exception {
@@ -358,17 +315,9 @@ public final class VectorIndexBenchmark {
         return out;
     }
 
-    private static List<Integer> parseInts(String csv) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : csv.split(",")) {
-            out.add(Integer.parseInt(s.trim()));
-        }
-        return out;
-    }
-
-    private static List<IndexSettings.Quantization> parseQuantizations(String csv) {
+    private static List<IndexSettings.Quantization> parseQuantizations(List<String> names) {
         List<IndexSettings.Quantization> out = new ArrayList<>();
-        for (String s : csv.split(",")) {
+        for (String s : names) {
             try {
                 out.add(IndexSettings.Quantization.valueOf(s.trim()));
             } catch (IllegalArgumentException e) {
