@@ -1,5 +1,6 @@
 package io.openautoglm.bench;
 
+import io.openautoglm.core.Vectors;
 import java.util.Random;
 
 /**
@@ -47,7 +48,7 @@ final class SyntheticVectors {
         for (int i = 0; i < dim; i++) {
             v[i] = c[i] + 0.7f * u[i];
         }
-        return normalize(v);
+        return Vectors.normalize(v);
     }
 
     /** Skips {@code count} vectors (replaying them: the stream has no shortcut). */
@@ -62,18 +63,6 @@ final class SyntheticVectors {
         for (int i = 0; i < dim; i++) {
             v[i] = (float) random.nextGaussian();
         }
-        return normalize(v);
-    }
-
-    private static float[] normalize(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        float inv = (float) (1 / Math.sqrt(s));
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= inv;
-        }
-        return v;
+        return Vectors.normalize(v);
     }
 }
