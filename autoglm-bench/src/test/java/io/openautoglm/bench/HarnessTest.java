@@ -79,6 +79,10 @@ class HarnessTest {
         assertThat(bad.stdout()).isEmpty();
         assertThat(bad.stderr().lines()).containsExactly("embedding benchmark: error: --threads takes a whole number, got 'two' (try --help)");
 
+        Run badStem = java(TrainingBenchmark.class, "--patch-stem", "conv2");
+        assertThat(badStem.exit()).isEqualTo(2);
+        assertThat(badStem.stderr().lines()).containsExactly("training benchmark: error: --patch-stem takes patch or conv, got 'conv2' (try --help)");
+
         Run unknown = java(LoadTest.class, "--secnds", "6");
         assertThat(unknown.exit()).isEqualTo(2);
         assertThat(unknown.stderr().lines()).containsExactly("load test: error: unknown option --secnds (try --help)");
