@@ -304,8 +304,16 @@ public final class MultimodalModel implements AutoCloseable {
      * written atomically.
      */
     public void save(Path dir, ObjectNode extraProvenance) throws IOException {
-        ModelWriter.write(dir, network, processor.config(), tokenizerJson,
-                provenance.stampedNow().withDetails(extraProvenance));
+        saveWith(dir, provenance.withDetails(extraProvenance));
+    }
+
+    /**
+     * As {@link #save(Path, ObjectNode)}, with a provenance the caller built (usually
+     * {@link #typedProvenance()} with more details: the trainer adds its training record); it is
+     * stamped with this build and the time now, and the weights' hash is added.
+     */
+    public void saveWith(Path dir, Provenance provenance) throws IOException {
+        ModelWriter.write(dir, network, processor.config(), tokenizerJson, provenance.stampedNow());
     }
 
     /** provenance.json as loaded (or as made by random initialization), as JSON. */

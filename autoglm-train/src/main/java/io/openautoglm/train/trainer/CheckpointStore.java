@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.Provenance;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.io.AtomicFiles;
 import io.openautoglm.core.io.FileTrees;
@@ -42,12 +43,12 @@ public final class CheckpointStore {
     }
 
     /** Writes a checkpoint for {@code step} (steps completed) atomically and prunes old ones. */
-    public Path save(long step, MultimodalModel model, AdamW optimizer, ObjectNode state, ObjectNode provenance) throws IOException {
+    public Path save(long step, MultimodalModel model, AdamW optimizer, ObjectNode state, Provenance provenance) throws IOException {
         Files.createDirectories(root);
         Path target = root.resolve(name(step));
         Path tmp = Files.createTempDirectory(root, ".tmp-" + name(step) + "-");
         try {
-            model.save(tmp, provenance);
+            model.saveWith(tmp, provenance);
             optimizer.save(tmp.resolve(OPTIMIZER));
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state));
             FileTrees.delete(target);

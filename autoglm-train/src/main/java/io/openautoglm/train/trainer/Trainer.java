@@ -4,6 +4,7 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.Provenance;
 import io.openautoglm.core.StopSignal;
 import io.openautoglm.core.TorchRuntime;
 import io.openautoglm.core.UserInputException;
@@ -126,6 +127,7 @@ public final class Trainer {
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
                             config.optim().batchSize(), config.data().captionSampling(), config.data().hardNegatives(), config.seed(),
                             config.data().loaderThreads(), config.data().prefetchBatches(), heads(model))) {
+                Origin origin = new Origin(trainManifest, Sha256.of(trainManifest.file()), initWeightsSha256(model, latest.isPresent()));
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
                     startStep = state.path("step").asLong();
@@ -133,13 +135,13 @@ public final class Trainer {
                     optimizer.load(latest.get().resolve(CheckpointStore.OPTIMIZER));
                     log.printf(Locale.ROOT, "resuming from %s at step %d%n", latest.get(), startStep);
                 }
-                return loop(model, optimizer, loader, checkpoints, val, out, configYaml, trainManifest, startStep, bestScore, stopAfter);
+                return loop(model, optimizer, loader, checkpoints, val, out, configYaml, origin, startStep, bestScore, stopAfter);
             }
         }
     }
 
     private Result loop(MultimodalModel model, AdamW optimizer, BatchLoader loader, CheckpointStore checkpoints, Manifest val,
-            Path out, String configYaml, Manifest trainManifest, long startStep, double bestScore, long stopAfter)
+            Path out, String configYaml, Origin origin, long startStep, double bestScore, long stopAfter)
             throws IOException {
         TrainConfig.Optim o = config.optim();
         LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), Math.min(o.warmupSteps(), o.steps()), o.steps(), o.minLrRatio());
@@ -213,7 +215,7 @@ public final class Trainer {
                     state.put("best_score", bestScore);
                     state.put("best_metric", config.run().bestMetric());
                     state.put("config_yaml", configYaml);
-                    Path ckpt = checkpoints.save(done, model, optimizer, state, provenance(done, lastLoss, lastMetrics, trainManifest, configYaml));
+                    Path ckpt = checkpoints.save(done, model, optimizer, state, provenance(model, done, lastLoss, lastMetrics, origin, configYaml));
                     if (best || (last && !Files.exists(bestDir))) {
                         checkpoints.markBest(ckpt, bestDir);
                     }
@@ -227,7 +229,7 @@ public final class Trainer {
             progress.set(o.steps(), String.format(Locale.ROOT, "loss %.4f", lastLoss));
             progress.finish();
             Path modelDir = out.resolve("model");
-            model.save(modelDir, provenance(o.steps(), lastLoss, lastMetrics, trainManifest, configYaml));
+            model.saveWith(modelDir, provenance(model, o.steps(), lastLoss, lastMetrics, origin, configYaml));
             metrics.plot(out.resolve("training.png"));
             return new Result(modelDir, o.steps(), lastLoss, lastMetrics, Files.exists(bestDir) ? bestDir : null);
         }
@@ -278,30 +280,37 @@ public final class Trainer {
         return model;
     }
 
-    private ObjectNode provenance(long steps, double loss, Map<String, Double> metrics, Manifest trainManifest, String configYaml)
-            throws IOException {
-        ObjectNode p = JSON.createObjectNode();
-        ObjectNode training = p.putObject("training");
-        training.put("steps", steps);
-        training.put("samples_seen", steps * config.samplesPerStep());
-        training.put("final_loss", loss);
-        training.put("seed", config.seed());
-        training.put("train_manifest", trainManifest.file().toString());
-        training.put("train_manifest_sha256", Sha256.of(trainManifest.file()));
-        if (config.data().val() != null) {
-            training.put("val_manifest", config.data().val());
+    /** What the run started from, fixed when a session starts: the data's hash, and the initial weights' hash. */
+    private record Origin(Manifest trainManifest, String trainManifestSha256, String initWeightsSha256) {}
+
+    /**
+     * The hash of the weights model.init_from pointed at when the run began. A resumed run keeps
+     * the one its checkpoint recorded: the folder may since hold other weights (a bundled model
+     * replaced by its fine-tuned successor) or be gone. Null without init_from.
+     */
+    private String initWeightsSha256(MultimodalModel model, boolean resumed) throws IOException {
+        if (config.model().initFrom() == null) {
+            return null;
         }
-        if (config.model().initFrom() != null) {
-            training.put("init_from", config.model().initFrom());
-            // the folder may later hold other weights (a bundled model replaced by its fine-tuned successor)
-            Path initWeights = ModelDirectory.read(Path.of(config.model().initFrom())).weights(); // a run folder: its model/
-            training.put("init_from_weights_sha256", Sha256.of(initWeights));
+        if (resumed) {
+            Optional<String> recorded = TrainingProvenance.of(model.typedProvenance())
+                    .map(TrainingProvenance::initFromWeightsSha256);
+            if (recorded.isPresent()) {
+                return recorded.get();
+            }
+            // a checkpoint from before the hash was recorded: the folder's weights are the best we know
         }
-        training.put("config_yaml", configYaml);
-        ObjectNode m = training.putObject("metrics");
-        metrics.forEach(m::put);
-        training.put("finished_at", Instant.now().toString());
-        return p;
+        Path initWeights = ModelDirectory.read(Path.of(config.model().initFrom())).weights(); // a run folder: its model/
+        return Sha256.of(initWeights);
+    }
+
+    /** The model's provenance (its initialization, carried through checkpoints) with this run's training record. */
+    private Provenance provenance(MultimodalModel model, long steps, double loss, Map<String, Double> metrics, Origin origin,
+            String configYaml) {
+        TrainingProvenance training = new TrainingProvenance(steps, steps * config.samplesPerStep(), loss, config.seed(),
+                origin.trainManifest().file().toString(), origin.trainManifestSha256(), config.data().val(),
+                config.model().initFrom(), origin.initWeightsSha256(), configYaml, metrics, Instant.now().toString());
+        return training.addTo(model.typedProvenance());
     }
 
     /** Runs may move: the output folder is not part of what must match for an exact resume. */

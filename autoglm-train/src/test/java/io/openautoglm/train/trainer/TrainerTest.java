@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.Provenance;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.ZeroShotResult;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.io.Sha256;
 import io.openautoglm.train.ColorSquares;
 import io.openautoglm.train.TinyRuns;
 import io.openautoglm.train.config.TrainConfig;
@@ -17,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,10 +39,35 @@ class TrainerTest {
     static Path train;
     static Path val;
 
+    /** A 3-step model the fine-tuning tests start from. */
+    static Path base;
+
+    /**
+     * The run the resume and checkpoint tests share: 8 steps of 2 accumulated batches with the
+     * image-tag head beside the contrastive loss, a checkpoint every 2 steps, the last 2 kept.
+     * {@link #whole} ran it through; {@link #paused} stopped it after step 4 (mid-epoch: 8 of 96/16
+     * batches), and is left paused: a test that resumes it works on a copy.
+     */
+    static final String[] SHARED_RUN = {"optim.grad_accum=2", "data.tags_key=label", "loss.tags=1", "run.checkpoint_every=2",
+            "run.keep_last=2"};
+
+    static Path whole;
+    static Path paused;
+    static Trainer.Result pausedResult;
+
     @BeforeAll
-    static void makeData() throws Exception {
+    static void makeDataAndSharedRuns() throws Exception {
         train = ColorSquares.write(data, "train", 96, 1);
         val = ColorSquares.write(data, "val", 40, 2);
+        base = new Trainer(TinyRuns.config(train, null, data.resolve("base"), 3), null, QUIET).run(false).modelDir();
+        whole = data.resolve("whole");
+        new Trainer(sharedRun(whole), null, QUIET).run(false);
+        paused = data.resolve("paused");
+        pausedResult = new Trainer(sharedRun(paused), null, QUIET).run(false, 4);
+    }
+
+    static TrainConfig sharedRun(Path out) {
+        return TinyRuns.config(train, null, out, 8, SHARED_RUN);
     }
 
     /** Many images share four captions; a short run must still learn them (chance is 0.25). */
@@ -63,7 +92,16 @@ class TrainerTest {
         assertThat(validations).hasSize(2);
         try (MultimodalModel saved = MultimodalModel.load(result.modelDir())) {
             assertThat(zeroShotAccuracy(saved, Manifest.read(val))).isEqualTo(result.finalMetrics().get("zero_shot.top1"));
-            assertThat(saved.provenance().get("training").get("steps").asLong()).isEqualTo(60);
+            TrainingProvenance training = TrainingProvenance.of(saved.typedProvenance()).orElseThrow();
+            assertThat(training.steps()).isEqualTo(60);
+            assertThat(training.samplesSeen()).isEqualTo(60 * 16);
+            assertThat(training.finalLoss()).isEqualTo(result.finalLoss());
+            assertThat(training.trainManifestSha256()).isEqualTo(Sha256.of(train));
+            assertThat(training.valManifest()).isEqualTo(val.toString());
+            assertThat(training.initFrom()).isNull();
+            assertThat(training.metrics()).isEqualTo(result.finalMetrics());
+            assertThat(saved.typedProvenance().details().get("initialization").asText()).isEqualTo("random");
+            assertThat(saved.typedProvenance().weightsSha256()).isEqualTo(Sha256.of(result.modelDir().resolve("model.safetensors")));
         }
         assertThat(out.resolve("training.png")).isRegularFile();
         assertThat(out.resolve("best")).isDirectory();
@@ -85,8 +123,8 @@ class TrainerTest {
 
     /**
      * The image-tag objective alone (no contrastive loss, every caption the same) teaches the image
-     * tower each picture's colour from its "label" tag; the head is saved with the model, and a
-     * resumed run continues its loss curve exactly.
+     * tower each picture's colour from its "label" tag; the head is saved with the model. (That a run
+     * with the tag head resumes exactly is {@link #resumeReproducesTheUninterruptedLossCurve}.)
      */
     @Test
     void imageTagHeadLearnsTheTagsAndResumesExactly(@TempDir Path out) throws Exception {
@@ -107,19 +145,15 @@ class TrainerTest {
             assertThat(tagAccuracy(saved, Manifest.read(val))).isGreaterThanOrEqualTo(0.9);
         }
 
-        new Trainer(TinyRuns.config(sameCaption, null, out.resolve("split"), 40, tags), null, QUIET).run(false, 17);
-        new Trainer(TinyRuns.config(sameCaption, null, out.resolve("split"), 40, tags), null, QUIET).run(true);
-        assertThat(lossCurve(out.resolve("split"))).containsExactlyElementsOf(losses);
     }
 
     /** Fine-tuning a model that has no image-tag head with loss.tags adds one; everything else is carried over. */
     @Test
     void fineTuningWithTagsAddsTheHead(@TempDir Path out) throws Exception {
-        Trainer.Result base = new Trainer(TinyRuns.config(train, null, out.resolve("base"), 3), null, QUIET).run(false);
-        try (MultimodalModel plain = MultimodalModel.load(base.modelDir())) {
+        try (MultimodalModel plain = MultimodalModel.load(base)) {
             assertThat(plain.config().imageTags()).isEmpty();
         }
-        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 2, "model.init_from=" + base.modelDir(),
+        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 2, "model.init_from=" + base,
                 "data.tags_key=label", "loss.tags=1"), null, QUIET).run(false);
         try (MultimodalModel grown = MultimodalModel.load(tuned.modelDir())) {
             assertThat(grown.config().imageTags()).containsExactlyInAnyOrder(ColorSquares.COLORS);
@@ -133,11 +167,10 @@ class TrainerTest {
      */
     @Test
     void lockedImageTowerTrainsOnlyItsUnlockedTopLayers(@TempDir Path out) throws Exception {
-        Trainer.Result base = new Trainer(TinyRuns.config(train, null, out.resolve("base"), 2), null, QUIET).run(false);
-        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 3, "model.init_from=" + base.modelDir(),
+        Trainer.Result tuned = new Trainer(TinyRuns.config(train, null, out.resolve("tuned"), 3, "model.init_from=" + base,
                 "model.lock_image_tower=true", "model.unlocked_image_layers=1", "optim.lr=0.01", "optim.warmup_steps=0"), null, QUIET)
                 .run(false);
-        try (MultimodalModel before = MultimodalModel.load(base.modelDir()); MultimodalModel after = MultimodalModel.load(tuned.modelDir())) {
+        try (MultimodalModel before = MultimodalModel.load(base); MultimodalModel after = MultimodalModel.load(tuned.modelDir())) {
             int top = before.config().vision().layers() - 1;
             assertThat(top).isPositive();
             var old = before.network().namedParameters();
@@ -158,7 +191,7 @@ class TrainerTest {
         }
         assertThatThrownBy(() -> TinyRuns.config(train, null, out.resolve("x"), 1, "model.unlocked_image_layers=1"))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("model.lock_image_tower");
-        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out.resolve("y"), 1, "model.init_from=" + base.modelDir(),
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out.resolve("y"), 1, "model.init_from=" + base,
                 "model.lock_image_tower=true", "model.unlocked_image_layers=99"), null, QUIET).run(false))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("has only");
     }
@@ -204,44 +237,153 @@ class TrainerTest {
         return (double) correct / images.size();
     }
 
-    /** Stopping at step 10 and resuming gives the very loss curve of the uninterrupted run. */
+    /**
+     * Stopping after step 4 and resuming gives the very loss curve of the uninterrupted run: the
+     * weights, the tag head, the optimizer's moments, the learning-rate schedule and the loader's
+     * place in its epoch all come back.
+     */
     @Test
-    void resumeReproducesTheUninterruptedLossCurve(@TempDir Path whole, @TempDir Path split) throws Exception {
-        new Trainer(TinyRuns.config(train, null, whole, 20, "optim.grad_accum=2"), null, QUIET).run(false);
-        Trainer.Result paused = new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(false, 10);
-        assertThat(paused.modelDir()).isNull();
-        assertThat(lossCurve(split)).hasSize(10);
-        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(false))
+    void resumeReproducesTheUninterruptedLossCurve(@TempDir Path tmp) throws Exception {
+        assertThat(pausedResult.modelDir()).isNull();
+        assertThat(pausedResult.steps()).isEqualTo(4);
+        assertThat(lossCurve(paused)).hasSize(4);
+        assertThat(lossCurve(whole)).hasSize(8);
+        Path split = copyOfPausedRun(tmp);
+        assertThatThrownBy(() -> new Trainer(sharedRun(split), null, QUIET).run(false))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("--resume");
-        new Trainer(TinyRuns.config(train, null, split, 20, "optim.grad_accum=2"), null, QUIET).run(true);
+        new Trainer(sharedRun(split), null, QUIET).run(true);
         assertThat(lossCurve(split)).containsExactlyElementsOf(lossCurve(whole));
     }
 
     /** The checkpoint a run resumed from is pruned later; saving must not need its files. */
     @Test
-    void resumedRunOutlivesTheCheckpointItStartedFrom(@TempDir Path out) throws Exception {
-        TrainConfig config = TinyRuns.config(train, null, out, 5, "run.checkpoint_every=1", "run.keep_last=1");
-        new Trainer(config, null, QUIET).run(false, 2);
-        Trainer.Result result = new Trainer(config, null, QUIET).run(true);
+    void resumedRunOutlivesTheCheckpointItStartedFrom(@TempDir Path tmp) throws Exception {
+        Path split = copyOfPausedRun(tmp);
+        assertThat(split.resolve("checkpoints/step-00000004")).isDirectory();
+        Trainer.Result result = new Trainer(sharedRun(split), null, QUIET).run(true);
         assertThat(result.modelDir().resolve("tokenizer.json")).isRegularFile();
-        assertThat(out.resolve("checkpoints/step-00000002")).doesNotExist();
+        assertThat(split.resolve("checkpoints/step-00000004")).doesNotExist();
     }
 
     @Test
-    void resumeWithAnotherConfigIsRefused(@TempDir Path out) throws Exception {
-        new Trainer(TinyRuns.config(train, null, out, 6), null, QUIET).run(false, 3);
-        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, out, 6, "optim.lr=0.01"), null, QUIET).run(true))
+    void resumeWithAnotherConfigIsRefused() throws Exception {
+        String[] otherLr = Arrays.copyOf(SHARED_RUN, SHARED_RUN.length + 1);
+        otherLr[SHARED_RUN.length] = "optim.lr=0.01";
+        assertThatThrownBy(() -> new Trainer(TinyRuns.config(train, null, paused, 8, otherLr), null, QUIET).run(true))
                 .isInstanceOf(UserInputException.class).hasMessageContaining("config differs");
+        assertThat(lossCurve(paused)).hasSize(4); // refused before any step
     }
 
     @Test
-    void checkpointsKeepTheLastKAndLeaveNoTemporaryFolders(@TempDir Path out) throws Exception {
-        new Trainer(TinyRuns.config(train, null, out, 8, "run.checkpoint_every=2", "run.keep_last=2"), null, QUIET).run(false);
-        try (var dirs = Files.list(out.resolve("checkpoints"))) {
+    void checkpointsKeepTheLastKAndLeaveNoTemporaryFolders() throws Exception {
+        try (var dirs = Files.list(whole.resolve("checkpoints"))) {
             assertThat(dirs.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("step-00000006", "step-00000008");
         }
-        assertThat(out.resolve("checkpoints/step-00000008/optimizer.safetensors")).isRegularFile();
+        assertThat(whole.resolve("checkpoints/step-00000008/optimizer.safetensors")).isRegularFile();
+    }
+
+    /**
+     * Checkpoints whose provenance.json holds the training block as the trainer built it by hand,
+     * key by key, resume: the block read back typed gives the weights model.init_from held when the
+     * run began, kept although that folder now holds other weights (the older block, from before the
+     * hash was recorded, falls back to the folder's weights). The block round-trips unchanged.
+     */
+    @Test
+    void resumesFromCheckpointsWithTheHandBuiltProvenanceOfEarlierVersions(@TempDir Path tmp) throws Exception {
+        Path init = tmp.resolve("init");
+        copyTree(base, init);
+        String initSha = Sha256.of(init.resolve("model.safetensors"));
+        Path withHash = tmp.resolve("with-hash");
+        new Trainer(TinyRuns.config(train, null, withHash, 4, "model.init_from=" + init), null, QUIET).run(false, 2);
+        Path withoutHash = tmp.resolve("without-hash");
+        copyTree(withHash, withoutHash);
+        ObjectNode current = handBuiltProvenance(init, initSha);
+        ObjectNode oldest = handBuiltProvenance(init, null);
+        writeProvenance(withHash.resolve("checkpoints/step-00000002"), current);
+        writeProvenance(withoutHash.resolve("checkpoints/step-00000002"), oldest);
+        for (ObjectNode written : List.of(current, oldest)) {
+            JsonNode block = written.get(TrainingProvenance.KEY);
+            assertThat(TrainingProvenance.fromJson(block).toJson().toString()).isEqualTo(block.toString()); // keys, order, values
+            assertThat(JSON.readTree(Provenance.fromJson(written).toJson().toString())).isEqualTo(written);
+        }
+
+        Files.copy(whole.resolve("checkpoints/step-00000008/model.safetensors"), init.resolve("model.safetensors"),
+                StandardCopyOption.REPLACE_EXISTING); // init_from's folder now holds other weights
+        String laterSha = Sha256.of(init.resolve("model.safetensors"));
+        assertThat(laterSha).isNotEqualTo(initSha);
+        for (Path run : List.of(withHash, withoutHash)) {
+            Trainer.Result result = new Trainer(TinyRuns.config(train, null, run, 4, "model.init_from=" + init), null, QUIET).run(true);
+            try (MultimodalModel saved = MultimodalModel.load(result.modelDir())) {
+                TrainingProvenance training = TrainingProvenance.of(saved.typedProvenance()).orElseThrow();
+                assertThat(training.steps()).isEqualTo(4);
+                assertThat(training.samplesSeen()).isEqualTo(4 * 16);
+                assertThat(training.initFrom()).isEqualTo(init.toString());
+                assertThat(training.initFromWeightsSha256()).isEqualTo(run == withHash ? initSha : laterSha);
+                assertThat(saved.provenance().fieldNames()).toIterable()
+                        .containsExactlyInAnyOrder("initialization", "seed", "format", "autoglm_version", "djl_version", "engine",
+                                "java_version", "saved_at", "training", "weights_sha256");
+                assertThat(saved.provenance().get("training").fieldNames()).toIterable()
+                        .containsExactly("steps", "samples_seen", "final_loss", "seed", "train_manifest", "train_manifest_sha256",
+                                "init_from", "init_from_weights_sha256", "config_yaml", "metrics", "finished_at");
+            }
+        }
+    }
+
+    /**
+     * provenance.json as the trainer wrote it before the typed record: the initialization, the
+     * build stamp, then the training block put key by key; without {@code initSha}, as the first
+     * trainer wrote it (no init_from_weights_sha256).
+     */
+    static ObjectNode handBuiltProvenance(Path init, String initSha) throws Exception {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("initialization", "random");
+        p.put("seed", 42);
+        p.put("format", "open-autoglm");
+        p.put("autoglm_version", "0.1.0-SNAPSHOT");
+        p.put("djl_version", "0.36.0");
+        p.put("engine", "PyTorch 2.7.1");
+        p.put("java_version", "17.0.15");
+        p.put("saved_at", "2026-11-26T13:53:23.119537265Z");
+        ObjectNode training = p.putObject("training");
+        training.put("steps", 2);
+        training.put("samples_seen", 32);
+        training.put("final_loss", 2.6931471805599454);
+        training.put("seed", 42);
+        training.put("train_manifest", train.toString());
+        training.put("train_manifest_sha256", Sha256.of(train));
+        training.put("init_from", init.toString());
+        if (initSha != null) {
+            training.put("init_from_weights_sha256", initSha);
+        }
+        training.put("config_yaml", "---\nseed: 42\n");
+        training.putObject("metrics");
+        training.put("finished_at", "2026-11-26T13:53:23.119219941Z");
+        p.put("weights_sha256", "f304df3fbe359d6c8b408678c15d0949a977b38346ceaa1bfd4df8c0d975ffd9");
+        return p;
+    }
+
+    static void writeProvenance(Path checkpoint, ObjectNode provenance) throws Exception {
+        Files.writeString(checkpoint.resolve("provenance.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(provenance));
+    }
+
+    static Path copyOfPausedRun(Path tmp) throws Exception {
+        Path copy = tmp.resolve("split");
+        copyTree(paused, copy);
+        return copy;
+    }
+
+    static void copyTree(Path from, Path to) throws Exception {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
     }
 
     @Test
