@@ -62,6 +62,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "Allow browser pages from ORIGIN (e.g. http://localhost:3000) to call the API; repeat for more (default: CORS off).")
     List<String> corsOrigins = new ArrayList<>();
 
+    @Option(names = "--allowed-host", paramLabel = "NAME",
+            description = "Without an API key, also answer requests whose Host is NAME (e.g. a name /etc/hosts or a proxy gives"
+                    + " this machine); repeat for more. Default: only localhost, 127.0.0.1, [::1] and the --cors-origin hosts,"
+                    + " so a web page cannot reach the server by rebinding its own DNS name. With a key, Host is not checked.")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
             description = "Most items per model call when coalescing concurrent requests (default: ${DEFAULT-VALUE}; 1 turns batching off).")
     int batchSize;
@@ -144,7 +150,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = new ServerConfig(host, port, apiKey(), corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
                     timeoutMs, cacheEntries, 10_000, batching(), batching(),
-                    maxInFlight != null ? maxInFlight : ServerConfig.defaultMaxInFlight(batching(), batching()));
+                    maxInFlight != null ? maxInFlight : ServerConfig.defaultMaxInFlight(batching(), batching()))
+                    .withAllowedHosts(allowedHosts);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
@@ -195,6 +202,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on " + server.url());
+        if (config.apiKey() == null) {
+            out.println("no API key: answering Host localhost, 127.0.0.1, [::1]" + (config.allowedHosts().isEmpty() ? ""
+                    : ", " + String.join(", ", config.allowedHosts())) + " only (other names: --allowed-host NAME)");
+        }
         io.openautoglm.core.MklVendorCheck.note().ifPresent(out::println);
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");

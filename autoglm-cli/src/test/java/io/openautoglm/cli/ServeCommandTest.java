@@ -37,12 +37,14 @@ class ServeCommandTest {
         String url = first.substring("listening on ".length());
         assertThat(url).doesNotEndWith(":0");
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/v1/embeddings"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"autoglm-shapes-tiny\", \"input\": \"a red circle\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode body = Json.MAPPER.readTree(r.body());
         assertThat(body.get("data").get(0).get("embedding").size()).isPositive();
         HttpResponse<String> search = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"a red circle\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(search.statusCode()).as("--no-gallery serves no search").isEqualTo(501);
 
@@ -73,6 +75,7 @@ class ServeCommandTest {
             }
             String url = first.substring("listening on ".length());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"text\": \"a red circle\", \"k\": 4}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -71,7 +71,8 @@ class ServeSearchTest {
     }
 
     static HttpResponse<byte[]> search(String json) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url + "/api/search")).POST(HttpRequest.BodyPublishers.ofString(json)));
+        return send(HttpRequest.newBuilder(URI.create(url + "/api/search")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     static JsonNode ok(HttpResponse<byte[]> r) throws Exception {

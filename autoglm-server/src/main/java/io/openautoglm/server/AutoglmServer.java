@@ -10,9 +10,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,6 +60,8 @@ public final class AutoglmServer implements AutoCloseable {
     private final Javalin app;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Admission admission;
+    private final RequestChecks checks;
+    private final Instant startedAt = Instant.now();
     private final QueuedThreadPool threads;
     private final ScheduledExecutorService bodyDeadlines = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "autoglm-body-deadline");
@@ -75,6 +76,7 @@ public final class AutoglmServer implements AutoCloseable {
     private AutoglmServer(ServerConfig config, MultimodalModel model, Function<EmbeddingService, List<ApiRoute>> extra,
             Map<String, BooleanSupplier> extraReadiness) {
         this.config = config;
+        this.checks = new RequestChecks(config);
         List<ApiRoute> routes = new ArrayList<>();
         Set<String> paths = new LinkedHashSet<>(List.of("/v1/embeddings", "/api/classify", "/api/info", "/healthz",
                 "/readyz", "/metrics", "/"));
@@ -90,6 +92,7 @@ public final class AutoglmServer implements AutoCloseable {
         List<ApiRoute> extraRoutes = extra.apply(service);
         extraRoutes.forEach(r -> metrics.addRoute(r.path()));
         routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
+        new ModelsRoute(service, startedAt).routes().forEach(r -> { routes.add(r); metrics.addRoute(r.path()); });
         routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs())));
         routes.addAll(extraRoutes);
         for (ApiRoute r : routes) {
@@ -122,6 +125,7 @@ public final class AutoglmServer implements AutoCloseable {
                 ConnectionLimit limit = new ConnectionLimit(config.maxConnections(), server);
                 server.addBean(limit);
                 metrics.bindConnections(limit::getConnections, config.maxConnections());
+                server.setErrorHandler(new JsonErrorHandler()); // Jetty's own 400/414/431/505 in our JSON shape
             });
             c.staticFiles.add(s -> {
                 s.hostedPath = "/";
@@ -141,6 +145,7 @@ public final class AutoglmServer implements AutoCloseable {
             c.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(),
                     Duration.ofNanos((long) (ms * 1e6))));
         });
+        app.before(checks::checkHost); // every path, the page and thumbnails included
         for (ApiRoute r : routes) {
             // The 501 placeholders answer at once and hold nothing: no admission slot for them.
             boolean placeholder = NOT_YET.containsKey(r.path()) && !available.contains(r.path());
@@ -201,7 +206,8 @@ public final class AutoglmServer implements AutoCloseable {
     }
 
     public String url() {
-        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        String bare = config.host().replace("[", "").replace("]", "");
+        String host = bare.contains(":") ? "[" + bare + "]" : bare; // IPv6 in brackets once, given bracketed or not
         return "http://" + host + ":" + port();
     }
 
@@ -235,7 +241,8 @@ public final class AutoglmServer implements AutoCloseable {
                 ctx.header("Connection", "close");
                 throw new ApiException(503, "shutting_down", "the server is shutting down", 1);
             }
-            checkApiKey(ctx);
+            checks.checkApiKey(ctx);
+            RequestChecks.checkContentType(ctx);
             ctx.attribute(Requests.MAX_BODY, config.maxBodyBytes());
             ctx.attribute(Requests.DEADLINE, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMillis()));
             // Counted from arrival (the batchers wait for company only while requests are held,
@@ -287,19 +294,6 @@ public final class AutoglmServer implements AutoCloseable {
             org.eclipse.jetty.server.Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close();
         } catch (RuntimeException e) {
             LOG.debug("could not close a connection past its body deadline", e);
-        }
-    }
-
-    private void checkApiKey(Context ctx) {
-        if (config.apiKey() == null) {
-            return;
-        }
-        String header = ctx.header("Authorization");
-        String expected = "Bearer " + config.apiKey();
-        if (header == null || !MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiException(401, "unauthorized", "missing or wrong API key: send 'Authorization: Bearer KEY'");
         }
     }
 

@@ -61,6 +61,7 @@ public final class FusionRoutes {
 
     private static Form form(Context ctx, Set<String> fields) {
         if (Multipart.isMultipart(ctx)) {
+            Multipart.checkFields(ctx, fields);
             return new Form(Multipart.imageFile(ctx), null, ctx);
         }
         JsonBody body = JsonBody.parse(Requests.body(ctx), fields);

@@ -2,12 +2,16 @@ package io.openautoglm.server;
 
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Multipart uploads ({@code curl -F image=@cat.jpg}), as the alternative to base64 in JSON. The
@@ -27,13 +31,7 @@ final class Multipart {
      * container buffers), 413 over the body limit, 400 when missing or malformed.
      */
     static byte[] imageFile(Context ctx) {
-        long max = ctx.attribute(Requests.MAX_BODY);
-        long declared = ctx.req().getContentLengthLong();
-        if (declared < 0 || declared > max) {
-            throw declared < 0
-                    ? new ApiException(411, "length_required", "multipart uploads need a Content-Length")
-                    : Requests.tooLarge(max);
-        }
+        checkLength(ctx);
         try {
             UploadedFile file = ctx.uploadedFile("image");
             if (file == null) {
@@ -46,6 +44,37 @@ final class Multipart {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);
+        }
+    }
+
+    /** 411 without a Content-Length (we could not bound what the container buffers), 413 over the body limit. */
+    private static void checkLength(Context ctx) {
+        long max = ctx.attribute(Requests.MAX_BODY);
+        long declared = ctx.req().getContentLengthLong();
+        if (declared < 0 || declared > max) {
+            throw declared < 0
+                    ? new ApiException(411, "length_required", "multipart uploads need a Content-Length")
+                    : Requests.tooLarge(max);
+        }
+    }
+
+    /**
+     * 400 for a form field or file whose name is not in {@code allowed}, as the JSON form of the
+     * same route answers for an unknown key (a misspelt {@code max_lenght} must not be ignored).
+     */
+    static void checkFields(Context ctx, Set<String> allowed) {
+        checkLength(ctx);
+        Collection<Part> parts;
+        try {
+            parts = ctx.req().getParts();
+        } catch (IOException | ServletException | RuntimeException e) {
+            throw unreadable(e);
+        }
+        for (Part part : parts) {
+            if (!allowed.contains(part.getName())) {
+                throw ApiException.badRequest("unknown_field", "unknown field '" + part.getName() + "'; allowed: "
+                        + allowed.stream().sorted().toList());
+            }
         }
     }
 

@@ -25,6 +25,10 @@ import java.util.List;
  *                            {@code Retry-After} at once. Each one holds an HTTP thread, so this also
  *                            sizes the thread pool ({@link #httpThreads()}) and the connection limit
  *                            ({@link #maxConnections()}); see {@link #defaultMaxInFlight}
+ * @param allowedHosts        without an API key, the {@code Host} names (besides loopback names and the
+ *                            hosts of {@code corsOrigins}) a request may carry; anything else is
+ *                            refused 403, so a web page that rebinds its own DNS name to 127.0.0.1
+ *                            cannot read this server. Lower-case names or IP literals, no port
  */
 public record ServerConfig(
         String host,
@@ -39,13 +43,23 @@ public record ServerConfig(
         int shutdownGraceMillis,
         BatchingConfig textBatching,
         BatchingConfig imageBatching,
-        int maxInFlight) {
+        int maxInFlight,
+        List<String> allowedHosts) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** As the canonical constructor, with no extra allowed {@code Host} names. */
+    public ServerConfig(String host, int port, String apiKey, List<String> corsOrigins, long maxBodyBytes,
+            long maxImagePixels, int maxInputs, int requestTimeoutMillis, int cacheEntries, int shutdownGraceMillis,
+            BatchingConfig textBatching, BatchingConfig imageBatching, int maxInFlight) {
+        this(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs, requestTimeoutMillis, cacheEntries,
+                shutdownGraceMillis, textBatching, imageBatching, maxInFlight, List.of());
+    }
     public static final int DEFAULT_PORT = 8080;
 
     public ServerConfig {
         corsOrigins = List.copyOf(corsOrigins);
+        allowedHosts = allowedHosts.stream().map(ServerConfig::checkedHostName).toList();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535, got " + port);
         }
@@ -135,43 +149,65 @@ public record ServerConfig(
 
     public ServerConfig withHostPort(String newHost, int newPort) {
         return new ServerConfig(newHost, newPort, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withApiKey(String key) {
         return new ServerConfig(host, port, key, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withCorsOrigins(List<String> origins) {
         return new ServerConfig(host, port, apiKey, origins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withLimits(long bodyBytes, long imagePixels, int inputs, int timeoutMillis) {
         return new ServerConfig(host, port, apiKey, corsOrigins, bodyBytes, imagePixels, inputs,
-                timeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
+                timeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withCacheEntries(int entries) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, entries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight);
+                requestTimeoutMillis, entries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withShutdownGraceMillis(int millis) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, millis, textBatching, imageBatching, maxInFlight);
+                requestTimeoutMillis, cacheEntries, millis, textBatching, imageBatching, maxInFlight, allowedHosts);
     }
 
     public ServerConfig withBatching(BatchingConfig text, BatchingConfig image) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, text, image, maxInFlight);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, text, image, maxInFlight, allowedHosts);
     }
 
     /** The same with another admission limit (requests in flight before 429). */
     public ServerConfig withMaxInFlight(int requests) {
         return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
-                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, requests);
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, requests, allowedHosts);
+    }
+
+    /** The same with these extra allowed {@code Host} names ({@code --allowed-host}). */
+    public ServerConfig withAllowedHosts(List<String> hosts) {
+        return new ServerConfig(host, port, apiKey, corsOrigins, maxBodyBytes, maxImagePixels, maxInputs,
+                requestTimeoutMillis, cacheEntries, shutdownGraceMillis, textBatching, imageBatching, maxInFlight, hosts);
+    }
+
+    /**
+     * An allowed Host name as compared with requests: a DNS name or an IP literal (IPv6 in brackets
+     * or not), without scheme, port or path; lower-cased, IPv6 kept in brackets as Host carries it.
+     */
+    static String checkedHostName(String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT);
+        if (n.matches("[0-9a-f:]*:[0-9a-f:.]*")) {
+            n = "[" + n + "]"; // a bare IPv6 literal: Host carries it in brackets
+        }
+        if (!n.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\\.?|\\[[0-9a-f:.]+]")) {
+            throw new IllegalArgumentException("allowed host '" + name + "' is not a host name or IP address"
+                    + " (give the name alone, e.g. --allowed-host autoglm.internal: no scheme, port or path)");
+        }
+        return n;
     }
 
     static boolean isLoopback(String host) {

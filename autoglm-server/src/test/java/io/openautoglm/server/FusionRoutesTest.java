@@ -84,6 +84,36 @@ class FusionRoutesTest {
         assertThat(r.json().get("answer").asText()).isEqualTo(fusion.fusion().answer(decoded(), "how many objects are there?").answer());
     }
 
+    /** A misspelt form field is refused as its JSON twin is, on every fusion route, not silently ignored. */
+    @Test
+    void multipartUnknownFieldsAre400LikeJson() {
+        Map<String, String> knownField = Map.of("/api/match", "text", "/api/vqa", "question", "/api/caption", "beam");
+        for (var e : knownField.entrySet()) {
+            String value = e.getValue().equals("beam") ? "2" : "a red circle";
+            Http.Reply ok = postForm(e.getKey(), Map.of(e.getValue(), value));
+            assertThat(ok.status()).as(e.getKey() + " " + ok.body()).isEqualTo(200);
+            Http.Reply misspelt = postForm(e.getKey(), Map.of(e.getValue(), value, "max_lenght", "5"));
+            assertThat(misspelt.status()).as(e.getKey() + " " + misspelt.body()).isEqualTo(400);
+            assertThat(misspelt.errorCode()).isEqualTo("unknown_field");
+            assertThat(misspelt.json().at("/error/message").asText()).contains("'max_lenght'");
+            Http.Reply json = Http.post(url + e.getKey(), "{\"image\": \"" + image() + "\", \"max_lenght\": 5}");
+            assertThat(json.errorCode()).isEqualTo(misspelt.errorCode());
+        }
+    }
+
+    /** The red disc as the form file {@code image} beside {@code fields}. */
+    private static Http.Reply postForm(String route, Map<String, String> fields) {
+        String boundary = "----autoglmform";
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        fields.forEach((name, value) -> b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                + "\"\r\n\r\n" + value + "\r\n").getBytes()));
+        b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"r.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes());
+        b.writeBytes(RED_DISC);
+        b.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
+        return Http.postBytes(url + route, b.toByteArray(), "Content-Type", "multipart/form-data; boundary=" + boundary);
+    }
+
     @Test
     void badRequestsAreJson4xx() {
         Map<String, String> bodies = Map.of(

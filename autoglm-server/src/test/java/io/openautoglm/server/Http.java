@@ -38,12 +38,26 @@ final class Http {
 
     private Http() {}
 
+    /** A POST sent as JSON ({@code Content-Type: application/json}) unless {@code headers} name another type. */
     static Reply post(String url, String body, String... headers) {
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body)), json(headers));
     }
 
     static Reply postBytes(String url, byte[] body, String... headers) {
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)), headers);
+        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)), json(headers));
+    }
+
+    /** The server refuses POST bodies of any other type (415), so the helpers say JSON by default. */
+    private static String[] json(String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Content-Type")) {
+                return headers;
+            }
+        }
+        String[] withType = java.util.Arrays.copyOf(headers, headers.length + 2);
+        withType[headers.length] = "Content-Type";
+        withType[headers.length + 1] = "application/json";
+        return withType;
     }
 
     static Reply get(String url, String... headers) {
