@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.Filter;
-import io.openautoglm.search.FullPrecisionScorer;
-import io.openautoglm.search.MatchingScorer;
 import io.openautoglm.search.Hit;
+import io.openautoglm.search.HitJson;
 import io.openautoglm.search.IndexDirectory;
+import io.openautoglm.search.Reranking;
 import io.openautoglm.search.SearchQuery;
-import io.openautoglm.search.Searcher;
 import io.openautoglm.search.VectorIndex;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,14 +55,8 @@ final class SearchCommand implements Callable<Integer> {
             description = "Candidates the HNSW graph search explores (default: max(k, 100)); more is slower and closer to exact.")
     Integer candidates;
 
-    @Option(names = "--rerank", paramLabel = "N", defaultValue = "0",
-            description = "Re-score the top N candidates with --reranker (default: off).")
-    int rerank;
-
-    @Option(names = "--reranker", paramLabel = "KIND", defaultValue = "vectors",
-            description = "What re-scores the top candidates: vectors (their full-precision vectors, for int8 indexes) or "
-                    + "matching (a fusion model's image-text matching head; text queries; default: ${DEFAULT-VALUE}).")
-    String reranker;
+    @Mixin
+    RerankOption rerank;
 
     @Option(names = "--reranker-model", paramLabel = "DIR",
             description = "The fusion model for --reranker matching (default: the bundled " + FusionModelOption.BUNDLED + ").")
@@ -83,11 +76,9 @@ final class SearchCommand implements Callable<Integer> {
         if (k < 1) {
             throw new UserInputException("-k must be at least 1, got " + k);
         }
-        if (!reranker.equals("vectors") && !reranker.equals("matching")) {
-            throw new UserInputException("--reranker must be vectors or matching, got '" + reranker + "'");
-        }
-        if (rerank < 0 || (candidates != null && candidates < 1)) {
-            throw new UserInputException("--rerank must be 0 or more and --candidates at least 1");
+        Reranking reranking = rerank.reranking();
+        if (candidates != null && candidates < 1) {
+            throw new UserInputException("--candidates must be at least 1, got " + candidates);
         }
         if (query.image != null && !java.nio.file.Files.isRegularFile(query.image)) {
             throw new UserInputException("query picture " + query.image
@@ -101,13 +92,12 @@ final class SearchCommand implements Callable<Integer> {
                     : SearchQuery.ofImage(query.image, m.model().embedImageFiles(List.of(query.image),
                             io.openautoglm.core.EmbedOptions.defaults())[0]);
             int explore = candidates == null ? Math.max(k, VectorIndex.DEFAULT_CANDIDATES) : candidates;
-            if (rerank > 0 && reranker.equals("matching")) {
+            if (reranking.needsMatcher()) {
                 try (MultimodalModel matcher = MultimodalModel.load(ModelOption.resolve(rerankerModel, FusionModelOption.BUNDLED))) {
-                    hits = new Searcher(vectors, new MatchingScorer(matcher), rerank).search(q, k, filter, Math.max(explore, rerank));
+                    hits = reranking.searcher(vectors, matcher).search(q, k, filter, explore);
                 }
             } else {
-                Searcher searcher = rerank > 0 ? new Searcher(vectors, new FullPrecisionScorer(vectors), rerank) : Searcher.plain(vectors);
-                hits = searcher.search(q, k, filter, explore);
+                hits = reranking.searcher(vectors, null).search(q, k, filter, explore);
             }
         }
         print(hits);
@@ -120,13 +110,7 @@ final class SearchCommand implements Callable<Integer> {
             ObjectNode root = Json.object();
             ArrayNode results = root.putArray("results");
             for (Hit h : hits) {
-                ObjectNode o = results.addObject();
-                o.put("id", h.id());
-                o.put("path", h.path());
-                o.put("score", h.score());
-                ObjectNode meta = o.putObject("metadata");
-                h.metadata().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                        .forEach(e -> meta.put(e.getKey(), e.getValue()));
+                HitJson.writeWithPath(results.addObject(), h);
             }
             out.println(Json.compact(root));
         } else {

@@ -2,16 +2,14 @@ package io.openautoglm.cli;
 
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import io.openautoglm.server.ApiRoute;
-import io.openautoglm.server.AutoglmServer;
-import io.openautoglm.server.EmbeddingService;
-import io.openautoglm.server.BatchingConfig;
-import io.openautoglm.server.FusionRoutes;
-import io.openautoglm.server.SearchRoutes;
-import io.openautoglm.server.ServerConfig;
 import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.ModelIdentity;
+import io.openautoglm.search.Reranking;
 import io.openautoglm.search.VectorIndex;
+import io.openautoglm.server.AutoglmServer;
+import io.openautoglm.server.BatchingConfig;
+import io.openautoglm.server.ServedParts;
+import io.openautoglm.server.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,6 +124,9 @@ final class ServeCommand implements Callable<Integer> {
             + " ShapeWorld pictures, generated and indexed on the first start, reused later).")
     boolean noGallery;
 
+    @Mixin
+    RerankOption rerank;
+
     @Option(names = "--gallery-dir", paramLabel = "DIR",
             description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery, or $AUTOGLM_CACHE_DIR/gallery).")
     Path galleryDir;
@@ -141,7 +139,6 @@ final class ServeCommand implements Callable<Integer> {
     private MultimodalModel loaded;
     private MultimodalModel fusion; // null: the fusion endpoints answer 501
     private VectorIndex searchIndex; // null when serving no search (--no-gallery)
-    private volatile boolean indexOpen;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -155,6 +152,15 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }
+        Reranking reranking = rerank.reranking();
+        if (reranking.enabled() && index == null && noGallery) {
+            throw new UserInputException("--rerank re-ranks search results, and --no-gallery without --index serves no search:"
+                    + " give --index DIR or leave out --no-gallery");
+        }
+        if (reranking.needsMatcher() && noFusion) {
+            throw new UserInputException("--reranker matching re-scores with the served fusion model, and --no-fusion loads none:"
+                    + " leave out --no-fusion (or use --reranker vectors)");
+        }
         Path modelDir = model.resolve();
         IndexDirectory indexDir = index == null ? null : IndexDirectory.read(index);
         loaded = MultimodalModel.load(modelDir);
@@ -167,32 +173,33 @@ final class ServeCommand implements Callable<Integer> {
                 }
                 indexDir.model().requireSameModel(identity, "index " + indexDir.dir());
                 searchIndex = indexDir.open(false);
-                indexOpen = true;
             }
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
         }
+        ServedParts parts;
         try {
             fusion = loadFusionModel();
+            if (reranking.needsMatcher() && fusion == null) {
+                throw new UserInputException("--reranker matching re-scores with the served fusion model, and there is none"
+                        + " (the bundled " + FusionModelOption.BUNDLED + " is missing): give --fusion-model DIR");
+            }
+            parts = ServedParts.of(loaded);
+            if (fusion != null) {
+                parts = parts.withFusion(fusion);
+            }
+            if (searchIndex != null) {
+                parts = parts.withSearch(searchIndex, reranking);
+            }
         } catch (RuntimeException e) {
+            closeFusion();
             closeIndex();
             loaded.close();
             throw e;
         }
         try {
-            Function<EmbeddingService, List<ApiRoute>> routes = service -> {
-                List<ApiRoute> extra = new java.util.ArrayList<>();
-                if (searchIndex != null) {
-                    extra.addAll(new SearchRoutes(searchIndex, service, maxImagePixels).routes());
-                }
-                if (fusion != null) {
-                    extra.addAll(new FusionRoutes(fusion, service).routes());
-                }
-                return extra;
-            };
-            Map<String, BooleanSupplier> ready = searchIndex == null ? Map.of() : Map.of("index", () -> indexOpen);
-            server = AutoglmServer.create(config, loaded, routes, ready).start();
+            server = AutoglmServer.create(config, parts).start();
         } catch (RuntimeException e) {
             closeIndex();
             closeFusion();
@@ -214,7 +221,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (searchIndex != null) {
             out.println("search over " + (index != null ? "index " + index : "the demo gallery") + " (" + searchIndex.count()
-                    + " pictures): POST /api/search");
+                    + " pictures): POST /api/search" + (reranking.enabled()
+                            ? "; the top " + reranking.top() + " re-ranked by " + reranking.kind().label() : ""));
         }
         out.flush();
         Thread hook = new Thread(this::shutdown, "autoglm-serve-shutdown");
@@ -274,7 +282,6 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private void closeIndex() {
-        indexOpen = false;
         if (searchIndex != null) {
             searchIndex.close();
         }

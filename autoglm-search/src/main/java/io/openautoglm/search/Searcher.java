@@ -9,6 +9,11 @@ import java.util.List;
  * A search with an optional re-ranking stage: the vector index proposes the top
  * {@code rerankTop} candidates, the scorer re-scores them, and the best {@code k} by the new
  * score come back. Without a scorer it is the index's own search.
+ *
+ * <p>Safe to share between threads (the HTTP server runs requests concurrently) when its index and
+ * scorer are: both indexes allow concurrent reads, {@link FullPrecisionScorer} and
+ * {@link MatchingScorer} keep no state between calls, and the model a matching scorer runs is
+ * thread-safe (each call owns its native memory).
  */
 public final class Searcher {
     private final VectorIndex index;

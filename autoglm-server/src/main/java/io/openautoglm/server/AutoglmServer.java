@@ -10,6 +10,8 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.search.Searcher;
+import io.openautoglm.search.VectorIndex;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +26,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
@@ -46,13 +47,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class AutoglmServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutoglmServer.class);
+    private static final String NEEDS_FUSION = " needs a model with fusion heads: start the server with --fusion-model DIR"
+            + " (default: the bundled fusion model, when it is there) and without --no-fusion, which turns these endpoints off";
 
-    /** Endpoints that need more than the dual encoder (an index, fusion heads); 501 until a route for them is supplied. */
-    static final Map<String, String> NOT_YET = Map.of(
-            "/api/search", "search needs a vector index (autoglm-search), not part of this server yet",
-            "/api/match", "image-text matching needs a model with fusion heads: start the server with --fusion-model DIR",
-            "/api/vqa", "visual question answering needs a model with fusion heads: start the server with --fusion-model DIR",
-            "/api/caption", "captioning needs a model with fusion heads: start the server with --fusion-model DIR");
+    /**
+     * Endpoints that need a part beyond the dual encoder (an index, fusion heads), with the 501
+     * message they answer when it is not served: how to start {@code autoglm serve} with it
+     * (ServeCommandOptionsTest checks that every option named here exists).
+     */
+    static final Map<String, String> UNAVAILABLE = Map.of(
+            "/api/search", "search needs an index: start the server with --index DIR (from `autoglm index build` with the"
+                    + " served model), or without --no-gallery to search the demo gallery",
+            "/api/match", "image-text matching" + NEEDS_FUSION,
+            "/api/vqa", "visual question answering" + NEEDS_FUSION,
+            "/api/caption", "captioning" + NEEDS_FUSION);
 
     private final ServerConfig config;
     private final EmbeddingService service;
@@ -73,32 +81,33 @@ public final class AutoglmServer implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean stopped;
 
-    private AutoglmServer(ServerConfig config, MultimodalModel model, Function<EmbeddingService, List<ApiRoute>> extra,
-            Map<String, BooleanSupplier> extraReadiness) {
+    private AutoglmServer(ServerConfig config, ServedParts parts) {
         this.config = config;
         this.checks = new RequestChecks(config);
         List<ApiRoute> routes = new ArrayList<>();
         Set<String> paths = new LinkedHashSet<>(List.of("/v1/embeddings", "/api/classify", "/api/info", "/healthz",
                 "/readyz", "/metrics", "/"));
-        paths.addAll(NOT_YET.keySet());
+        paths.addAll(UNAVAILABLE.keySet());
         this.metrics = new ServerMetrics(paths);
-        this.service = new EmbeddingService(model, config, metrics.registry(), inFlight::get);
+        this.service = new EmbeddingService(parts.model(), config, metrics.registry(), inFlight::get);
         this.admission = new Admission(config.maxInFlight(), service::behind, metrics.registry());
         // Fixed size; the job queue (connections waiting for a thread) is bounded by the connection limit.
         this.threads = new QueuedThreadPool(config.httpThreads(), Math.min(8, config.httpThreads()), 60_000,
                 new BlockingArrayQueue<>(64, 64, config.maxConnections()));
         threads.setName("autoglm-http");
         metrics.bindHttpThreads(threads);
-        List<ApiRoute> extraRoutes = extra.apply(service);
-        extraRoutes.forEach(r -> metrics.addRoute(r.path()));
+        List<ApiRoute> partRoutes = partRoutes(parts);
+        partRoutes.forEach(r -> metrics.addRoute(r.path()));
         routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
         new ModelsRoute(service, startedAt).routes().forEach(r -> { routes.add(r); metrics.addRoute(r.path()); });
         routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs())));
-        routes.addAll(extraRoutes);
+        routes.addAll(partRoutes);
         for (ApiRoute r : routes) {
-            available.add(r.path());
+            if (!available.add(r.path())) {
+                throw new IllegalArgumentException("two routes for " + r.path() + ": a route of withRoutes clashes with a served part");
+            }
         }
-        for (var e : NOT_YET.entrySet()) {
+        for (var e : UNAVAILABLE.entrySet()) {
             if (!available.contains(e.getKey())) {
                 routes.add(ApiRoute.post(e.getKey(), ctx -> {
                     throw new ApiException(501, "not_available", e.getValue());
@@ -106,7 +115,9 @@ public final class AutoglmServer implements AutoCloseable {
             }
         }
         readiness.put("model", () -> !stopped);
-        readiness.putAll(extraReadiness);
+        if (parts.search() != null) {
+            readiness.put("index", () -> answers(parts.search().index()));
+        }
 
         this.app = Javalin.create(c -> {
             c.showJavalinBanner = false;
@@ -148,7 +159,7 @@ public final class AutoglmServer implements AutoCloseable {
         app.before(checks::checkHost); // every path, the page and thumbnails included
         for (ApiRoute r : routes) {
             // The 501 placeholders answer at once and hold nothing: no admission slot for them.
-            boolean placeholder = NOT_YET.containsKey(r.path()) && !available.contains(r.path());
+            boolean placeholder = UNAVAILABLE.containsKey(r.path()) && !available.contains(r.path());
             app.addHttpHandler(r.method(), r.path(), guard(placeholder ? null : r.path(), r.handler()));
         }
         app.get("/api/info", guard(null, this::info));
@@ -172,27 +183,42 @@ public final class AutoglmServer implements AutoCloseable {
         app.error(405, ctx -> Responses.error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
     }
 
-    /** The server for {@code model} with the built-in routes. */
+    /** The server for {@code model} alone: embeddings and classification; search and fusion answer 501. */
     public static AutoglmServer create(ServerConfig config, MultimodalModel model) {
-        return create(config, model, List.of(), Map.of());
+        return create(config, ServedParts.of(model));
+    }
+
+    /** The server for {@code parts}: their routes, and a 501 placeholder for each endpoint without its part. */
+    public static AutoglmServer create(ServerConfig config, ServedParts parts) {
+        return new AutoglmServer(config, parts);
     }
 
     /**
-     * The server with extra API routes (replacing the 501 placeholders for their paths) and extra
-     * readiness checks (e.g. "index" open), reported by {@code /readyz}.
+     * The routes of the served parts. Search and fusion routes embed and decode through the
+     * server's own {@link EmbeddingService}, so batching, the cache and the decoder pool apply to them too.
      */
-    public static AutoglmServer create(ServerConfig config, MultimodalModel model, List<ApiRoute> extraRoutes,
-            Map<String, BooleanSupplier> extraReadiness) {
-        return new AutoglmServer(config, model, service -> extraRoutes, extraReadiness);
+    private List<ApiRoute> partRoutes(ServedParts parts) {
+        List<ApiRoute> out = new ArrayList<>();
+        if (parts.search() != null) {
+            VectorIndex index = parts.search().index();
+            Searcher searcher = parts.search().reranking().searcher(index, parts.fusion());
+            out.addAll(new SearchRoutes(index, searcher, service, config.maxImagePixels()).routes());
+        }
+        if (parts.fusion() != null) {
+            out.addAll(new FusionRoutes(parts.fusion(), service).routes());
+        }
+        out.addAll(parts.extraRoutes());
+        return out;
     }
 
-    /**
-     * As {@link #create(ServerConfig, MultimodalModel, List, Map)}, for routes that embed through the
-     * server's own {@link EmbeddingService} (so batching and the cache apply to them too).
-     */
-    public static AutoglmServer create(ServerConfig config, MultimodalModel model,
-            Function<EmbeddingService, List<ApiRoute>> extraRoutes, Map<String, BooleanSupplier> extraReadiness) {
-        return new AutoglmServer(config, model, extraRoutes, extraReadiness);
+    /** The "index" readiness check: the index still answers (it has not been closed under the server). */
+    private static boolean answers(VectorIndex index) {
+        try {
+            index.count();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Binds and starts answering; returns this for chaining. */
@@ -307,7 +333,7 @@ public final class AutoglmServer implements AutoCloseable {
         ArrayNode endpoints = root.putArray("endpoints");
         available.forEach(endpoints::add);
         ArrayNode missing = root.putArray("not_available");
-        NOT_YET.keySet().stream().filter(p -> !available.contains(p)).sorted().forEach(missing::add);
+        UNAVAILABLE.keySet().stream().filter(p -> !available.contains(p)).sorted().forEach(missing::add);
         ObjectNode limits = root.putObject("limits");
         limits.put("max_body_bytes", config.maxBodyBytes());
         limits.put("max_image_pixels", config.maxImagePixels());

@@ -18,7 +18,7 @@ import java.util.Set;
  * Each request is one model call (no micro-batching); admission control bounds how many run at once,
  * and pictures are decoded under the embedding service's bounded decoder pool, as on the embedding routes.
  */
-public final class FusionRoutes {
+final class FusionRoutes {
     private static final int MAX_TEXT_CHARS = 2_000;
     private static final int MAX_BEAM = 8;
 
@@ -30,13 +30,13 @@ public final class FusionRoutes {
      * @param model    a model with fusion heads (the caller keeps ownership)
      * @param decoders the server's service, whose decoder pool and pixel limit the pictures go through
      */
-    public FusionRoutes(MultimodalModel model, EmbeddingService decoders) {
+    FusionRoutes(MultimodalModel model, EmbeddingService decoders) {
         this.model = model;
         this.fusion = model.fusion();
         this.decoders = decoders;
     }
 
-    public List<ApiRoute> routes() {
+    List<ApiRoute> routes() {
         return List.of(ApiRoute.post("/api/match", this::match), ApiRoute.post("/api/vqa", this::vqa),
                 ApiRoute.post("/api/caption", this::caption));
     }

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.openautoglm.search.Filter;
 import io.openautoglm.search.Hit;
+import io.openautoglm.search.HitJson;
+import io.openautoglm.search.SearchQuery;
+import io.openautoglm.search.Searcher;
 import io.openautoglm.search.VectorIndex;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,14 +18,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Search over an open {@link VectorIndex}: {@code POST /api/search} (a text or a picture, embedded
- * through the server's {@link EmbeddingService}, so batching and the cache apply) and
- * {@code GET /api/thumbnail/<id>} (a small PNG of an indexed picture, found by id; the file is the
- * one the index recorded, never a path the client names). The index is the caller's to close.
+ * through the server's {@link EmbeddingService}, so batching and the cache apply, then searched
+ * through a {@link Searcher}, which re-ranks as {@code autoglm search} does when the served
+ * {@link ServedParts.Search} asks for it) and {@code GET /api/thumbnail/<id>} (a small PNG of an
+ * indexed picture, found by id; the file is the one the index recorded, never a path the client
+ * names). Built by {@link AutoglmServer} from its parts; the index is the caller's to close.
  */
 public final class SearchRoutes {
     public static final String SEARCH = "/api/search";
@@ -33,17 +37,19 @@ public final class SearchRoutes {
     private static final Set<String> FIELDS = Set.of("text", "image", "k", "filter");
 
     private final VectorIndex index;
+    private final Searcher searcher;
     private final EmbeddingService service;
     private final Thumbnails thumbnails;
 
-    public SearchRoutes(VectorIndex index, EmbeddingService service, long maxImagePixels) {
+    /** @param searcher searches {@code index} (shared by concurrent requests: {@link Searcher} says when that is safe) */
+    SearchRoutes(VectorIndex index, Searcher searcher, EmbeddingService service, long maxImagePixels) {
         this.index = index;
+        this.searcher = searcher;
         this.service = service;
         this.thumbnails = new Thumbnails(maxImagePixels);
     }
 
-    /** The routes to hand to {@link AutoglmServer#create}. */
-    public List<ApiRoute> routes() {
+    List<ApiRoute> routes() {
         // <id> (not {id}) matches slashes: ids are paths relative to the indexed folder.
         return List.of(ApiRoute.post(SEARCH, this::search), ApiRoute.get(THUMBNAIL + "<id>", this::thumbnail));
     }
@@ -56,27 +62,24 @@ public final class SearchRoutes {
         int k = body.optionalInt("k", 10, 1, MAX_K);
         Filter filter = filter(body);
         long deadline = Requests.deadline(ctx);
-        float[] query;
+        SearchQuery query;
         if (body.has("text")) {
             String text = body.requiredString("text");
             if (text.isBlank()) {
                 throw ApiException.badRequest("invalid_field", "field 'text' is empty");
             }
-            query = service.embedTexts(List.of(text), deadline).get(0);
+            query = SearchQuery.ofText(text, service.embedTexts(List.of(text), deadline).get(0));
         } else {
-            query = service.embedImages(List.of(ImageData.decode(body.requiredString("image"), "image")), deadline).get(0);
+            // The picture came as bytes, not a file: a re-ranker that needs the query text refuses it (400).
+            query = new SearchQuery(null, null,
+                    service.embedImages(List.of(ImageData.decode(body.requiredString("image"), "image")), deadline).get(0));
         }
-        List<Hit> hits = index.search(query, k, filter);
+        List<Hit> hits = searcher.search(query, k, filter, Math.max(k, VectorIndex.DEFAULT_CANDIDATES));
 
         ObjectNode root = JsonBody.MAPPER.createObjectNode();
         ArrayNode results = root.putArray("results");
         for (Hit h : hits) {
-            ObjectNode o = results.addObject();
-            o.put("id", h.id());
-            o.put("score", h.score());
-            ObjectNode meta = o.putObject("metadata");
-            new TreeMap<>(h.metadata()).forEach(meta::put);
-            o.put("thumbnail_url", h.path() == null ? null : thumbnailUrl(h.id()));
+            HitJson.write(results.addObject(), h).put("thumbnail_url", h.path() == null ? null : thumbnailUrl(h.id()));
         }
         Responses.json(ctx, 200, root);
     }

@@ -57,7 +57,7 @@ class AdmissionTest {
             }
             Responses.json(ctx, 200, Map.of("held", true));
         });
-        try (AutoglmServer server = AutoglmServer.create(limited(1), model, List.of(held), Map.of()).start()) {
+        try (AutoglmServer server = AutoglmServer.create(limited(1), ServedParts.of(model).withRoutes(List.of(held))).start()) {
             String url = server.url();
             CompletableFuture<Http.Reply> first = CompletableFuture.supplyAsync(() -> Http.post(url + "/api/match", "{}"));
             assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();

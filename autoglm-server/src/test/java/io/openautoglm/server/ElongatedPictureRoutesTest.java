@@ -7,13 +7,13 @@ import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.IndexEntry;
 import io.openautoglm.search.IndexSettings;
 import io.openautoglm.search.ModelIdentity;
+import io.openautoglm.search.Reranking;
 import io.openautoglm.search.VectorIndex;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -47,11 +47,7 @@ class ElongatedPictureRoutesTest {
         index.upsert(IndexEntry.of("red.png", red, Map.of("colour", "red")));
         index.commit();
         ServerConfig config = ServerConfig.defaults().withHostPort("127.0.0.1", 0).withLimits(8L << 20, 16_777_216, 16, 60_000);
-        server = AutoglmServer.create(config, dual, service -> {
-            List<ApiRoute> routes = new ArrayList<>(new SearchRoutes(index, service, config.maxImagePixels()).routes());
-            routes.addAll(new FusionRoutes(fusion, service).routes());
-            return routes;
-        }, Map.of()).start();
+        server = AutoglmServer.create(config, ServedParts.of(dual).withFusion(fusion).withSearch(index, Reranking.NONE)).start();
         thread = png(1, 16_777_216);
         ribbon = png(16, 1_048_576);
     }

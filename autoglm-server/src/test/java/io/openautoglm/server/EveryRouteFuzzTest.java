@@ -7,6 +7,7 @@ import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.IndexEntry;
 import io.openautoglm.search.IndexSettings;
 import io.openautoglm.search.ModelIdentity;
+import io.openautoglm.search.Reranking;
 import io.openautoglm.search.VectorIndex;
 import java.io.IOException;
 import java.net.URI;
@@ -51,11 +52,7 @@ class EveryRouteFuzzTest {
         index.upsert(IndexEntry.of("red.png", dual.embedTexts(List.of("a red circle"))[0], Map.of("colour", "red")));
         index.commit();
         ServerConfig config = ServerConfig.defaults().withHostPort("127.0.0.1", 0).withLimits(4L << 20, 16_777_216, 16, 30_000);
-        server = AutoglmServer.create(config, dual, service -> {
-            List<ApiRoute> routes = new ArrayList<>(new SearchRoutes(index, service, config.maxImagePixels()).routes());
-            routes.addAll(new FusionRoutes(fusion, service).routes());
-            return routes;
-        }, Map.of()).start();
+        server = AutoglmServer.create(config, ServedParts.of(dual).withFusion(fusion).withSearch(index, Reranking.NONE)).start();
     }
 
     @AfterAll

@@ -29,8 +29,8 @@ class FusionRoutesTest {
     static void start() {
         dual = MultimodalModel.load(Http.BUNDLED);
         fusion = MultimodalModel.load(BUNDLED_FUSION);
-        server = AutoglmServer.create(ServerConfig.defaults().withHostPort("127.0.0.1", 0), dual,
-                service -> new FusionRoutes(fusion, service).routes(), Map.of()).start();
+        server = AutoglmServer.create(ServerConfig.defaults().withHostPort("127.0.0.1", 0),
+                ServedParts.of(dual).withFusion(fusion)).start();
         url = server.url();
     }
 

@@ -1,0 +1,64 @@
+package io.openautoglm.search;
+
+import io.openautoglm.core.MultimodalModel;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a search re-ranks: the top {@code top} candidates of the vector search are re-scored by
+ * their stored full-precision vectors ({@link Kind#VECTORS}, {@link FullPrecisionScorer}) or by a
+ * fusion model's image-text matching head ({@link Kind#MATCHING}, {@link MatchingScorer}); a
+ * {@code top} of 0 is no re-ranking. What {@code autoglm search} and {@code autoglm serve} build
+ * from {@code --rerank N --reranker KIND}, so both re-rank the same way.
+ */
+public record Reranking(Kind kind, int top) {
+    public static final Reranking NONE = new Reranking(Kind.VECTORS, 0);
+
+    public enum Kind {
+        VECTORS, MATCHING;
+
+        /** The name users type: {@code vectors}, {@code matching}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Optional<Kind> parse(String label) {
+            return Arrays.stream(values()).filter(k -> k.label().equals(label)).findFirst();
+        }
+    }
+
+    public Reranking {
+        Objects.requireNonNull(kind, "kind");
+        if (top < 0) {
+            throw new IllegalArgumentException("re-ranking takes 0 or more candidates, got " + top);
+        }
+    }
+
+    public boolean enabled() {
+        return top > 0;
+    }
+
+    /** True when {@link #searcher} needs a model with fusion heads. */
+    public boolean needsMatcher() {
+        return enabled() && kind == Kind.MATCHING;
+    }
+
+    /**
+     * The searcher over {@code index} that re-ranks this way.
+     *
+     * @param matcher a model with fusion heads when {@link #needsMatcher()}; otherwise ignored (may be null)
+     */
+    public Searcher searcher(VectorIndex index, MultimodalModel matcher) {
+        if (!enabled()) {
+            return Searcher.plain(index);
+        }
+        CandidateScorer scorer = switch (kind) {
+            case VECTORS -> new FullPrecisionScorer(index);
+            case MATCHING -> new MatchingScorer(Objects.requireNonNull(matcher,
+                    "re-ranking with the matching head needs a model with fusion heads"));
+        };
+        return new Searcher(index, scorer, top);
+    }
+}
