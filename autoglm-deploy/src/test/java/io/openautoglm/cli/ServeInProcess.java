@@ -29,6 +29,10 @@ public final class ServeInProcess implements AutoCloseable {
                     + "): " + out + err);
         }
         url = first.substring("listening on ".length());
+        // the command registers itself just after printing its first lines
+        while (ServeCommand.RUNNING.isEmpty() && !exit.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         if (ServeCommand.RUNNING.size() != 1) {
             throw new AssertionError("expected one running serve command, found " + ServeCommand.RUNNING.size());
         }
