@@ -108,7 +108,7 @@ final class Overload {
                 continue;
             }
             long t0 = System.nanoTime();
-            client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+            client.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(LoadTest.body(model, LoadTest.Kind.IMAGE, images, n++))).build(),
                     HttpResponse.BodyHandlers.discarding())
                     .whenComplete((r, e) -> {
