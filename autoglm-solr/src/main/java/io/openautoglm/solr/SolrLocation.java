@@ -65,7 +65,8 @@ public record SolrLocation(Via via, List<String> hosts, String chroot, String co
         }
         int last = path.lastIndexOf('/');
         String collection = path.substring(last + 1);
-        String chroot = last < 0 ? null : "/" + path.substring(0, last);
+        String root = last < 0 ? null : path.substring(0, last);
+        String chroot = root == null ? null : "/" + root;
         if (collection.isEmpty()) {
             throw malformed(location, "it names no collection after the host");
         }
@@ -78,7 +79,7 @@ public record SolrLocation(Via via, List<String> hosts, String chroot, String co
                 throw malformed(location, "a solr:// location is HOST:PORT/COLLECTION, with no path before the collection"
                         + " (a ZooKeeper chroot goes in a solr+zk:// location)");
             }
-            if (chroot.contains("//")) {
+            if (java.util.Arrays.stream(root.split("/", -1)).anyMatch(String::isEmpty)) {
                 throw malformed(location, "the ZooKeeper chroot '" + chroot + "' has an empty part");
             }
         }

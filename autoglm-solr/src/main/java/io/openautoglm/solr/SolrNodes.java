@@ -77,7 +77,7 @@ final class SolrNodes implements AutoCloseable {
         String ensemble = String.join(",", location.hosts());
         // A ZooKeeper that does not answer would otherwise be retried for the client's default 45 s.
         try (ZkClientClusterStateProvider zk = new ZkClientClusterStateProvider(location.hosts(), location.chroot())) {
-            zk.setZkConnectTimeout((int) CONNECT_MILLIS * 2);
+            zk.setZkConnectTimeout((int) CONNECT_MILLIS);
             zk.setZkClientTimeout((int) CONNECT_MILLIS * 2);
             Set<String> live = zk.getLiveNodes();
             if (live.isEmpty()) {
