@@ -94,26 +94,34 @@ public final class SolrCollections {
         int shards = 0;
         int replicas = 0;
         int active = 0;
-        int live = 0;
-        if (cluster instanceof NamedList<?> c) {
-            if (c.get("live_nodes") instanceof List<?> l) {
-                live = l.size();
-            }
-            if (c.get("collections") instanceof NamedList<?> collections && collections.get(collection) instanceof Map<?, ?> state
-                    && state.get("shards") instanceof Map<?, ?> shardMap) {
-                shards = shardMap.size();
-                for (Object shard : shardMap.values()) {
-                    if (shard instanceof Map<?, ?> s && s.get("replicas") instanceof Map<?, ?> replicaMap) {
-                        replicas += replicaMap.size();
-                        for (Object r : replicaMap.values()) {
-                            if (r instanceof Map<?, ?> replica && "active".equals(replica.get("state"))) {
-                                active++;
-                            }
-                        }
-                    }
+        Object live = field(cluster, "live_nodes");
+        for (Object shard : values(field(field(field(cluster, "collections"), collection), "shards"))) {
+            shards++;
+            for (Object replica : values(field(shard, "replicas"))) {
+                replicas++;
+                if ("active".equals(field(replica, "state"))) {
+                    active++;
                 }
             }
         }
-        return new Shape(shards, replicas, active, live);
+        return new Shape(shards, replicas, active, live instanceof List<?> l ? l.size() : 0);
+    }
+
+    /** A field of a JSON-like answer, whichever of Solr's map types holds it; null when absent. */
+    private static Object field(Object container, String key) {
+        if (container instanceof NamedList<?> n) {
+            return n.get(key);
+        }
+        return container instanceof Map<?, ?> m ? m.get(key) : null;
+    }
+
+    private static List<Object> values(Object container) {
+        List<Object> out = new java.util.ArrayList<>();
+        if (container instanceof NamedList<?> n) {
+            n.forEach((k, v) -> out.add(v));
+        } else if (container instanceof Map<?, ?> m) {
+            out.addAll(m.values());
+        }
+        return out;
     }
 }
