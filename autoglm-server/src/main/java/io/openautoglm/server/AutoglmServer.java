@@ -55,7 +55,7 @@ public final class AutoglmServer implements AutoCloseable {
      * message they answer when it is not served: how to start {@code autoglm serve} with it
      * (ServeCommandOptionsTest checks that every option named here exists).
      */
-    static final Map<String, String> UNAVAILABLE = Map.of(
+    public static final Map<String, String> UNAVAILABLE = Map.of(
             "/api/search", "search needs an index: start the server with --index DIR (from `autoglm index build` with the"
                     + " served model), or without --no-gallery to search the demo gallery",
             "/api/match", "image-text matching" + NEEDS_FUSION,
