@@ -20,6 +20,9 @@ PROFILE=$(mktemp -d)
 ./autoglm serve --port 0 ${SERVE_ARGS:-} > "$LOG" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; rm -rf "$PROFILE"' EXIT
+# A signal to this script stops the server too (the EXIT trap then runs on the way out).
+trap 'exit 143' TERM
+trap 'exit 130' INT
 for _ in $(seq 1 600); do
   grep -q '^listening on ' "$LOG" && break
   kill -0 $SERVER 2>/dev/null || { cat "$LOG" >&2; exit 1; }
@@ -30,7 +33,9 @@ URL=$(sed -n 's/^listening on //p' "$LOG" | head -1)
 echo "server: $URL"
 FLAGS=(--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$PROFILE"
        --window-size=1200,1050 --virtual-time-budget=20000)
-DOM=$("$CHROME" "${FLAGS[@]}" --dump-dom "$URL/?demo=1" 2>/dev/null)
+# A hung browser must not hang CI: each Chromium run gets two minutes.
+DOM=$(timeout 120 "$CHROME" "${FLAGS[@]}" --dump-dom "$URL/?demo=1" 2>/dev/null) \
+  || { echo "chromium failed or timed out loading the page" >&2; exit 1; }
 grep -q 'data-demo="done"' <<<"$DOM" || { echo "the page did not finish its demo run" >&2; exit 1; }
 HITS=$(grep -o 'class="hit' <<<"$DOM" | wc -l)
 echo "search results shown: $HITS"
@@ -41,7 +46,7 @@ if grep -q '^search over ' "$LOG"; then
   [[ $THUMBS -eq $HITS ]] || { echo "not every result has its thumbnail" >&2; exit 1; }
 fi
 grep -q 'class="bar"' <<<"$DOM" || { echo "no zero-shot labels shown" >&2; exit 1; }
-"$CHROME" "${FLAGS[@]}" --screenshot="$SHOT" "$URL/?demo=1" 2>/dev/null
+timeout 120 "$CHROME" "${FLAGS[@]}" --screenshot="$SHOT" "$URL/?demo=1" 2>/dev/null
 echo "screenshot: $SHOT"
 kill -TERM $SERVER
 wait $SERVER || true
