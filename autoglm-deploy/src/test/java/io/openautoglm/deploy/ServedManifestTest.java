@@ -63,7 +63,7 @@ class ServedManifestTest {
                         .isEqualTo(200);
             }
             HttpResponse<String> embed = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/embeddings"))
-                    .header("Authorization", "Bearer " + KEY)
+                    .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"autoglm-shapes-tiny\", \"input\": \"a red circle\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(embed.statusCode()).as(embed.body()).isEqualTo(200);
