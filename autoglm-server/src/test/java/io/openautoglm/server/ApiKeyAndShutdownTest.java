@@ -110,19 +110,28 @@ class ApiKeyAndShutdownTest {
                 String body = "{\"model\": \"" + model.name() + "\", \"input\": \"a slow circle " + i + "\"}";
                 inFlight.add(CompletableFuture.supplyAsync(() -> Http.post(url + "/v1/embeddings", body), clients));
             }
+            // The batcher waits for company only while others are held, so the first post may be
+            // answered before the rest arrive: what matters is that those in flight when stop()
+            // begins (at least two) are answered, not refused.
             long waitStart = System.nanoTime();
-            while (server.inFlight() < 4 && System.nanoTime() - waitStart < 5_000_000_000L) {
-                for (CompletableFuture<Http.Reply> f : inFlight) {
-                    // a post that ended before stop() began says why, instead of a bare count
-                    assertThat(f.isDone()).as(() -> "a request finished before stop(): " + describe(f)).isFalse();
-                }
+            while (server.inFlight() < 2 && System.nanoTime() - waitStart < 5_000_000_000L) {
                 Thread.sleep(5);
             }
-            assertThat(server.inFlight()).isEqualTo(4);
+            assertThat(server.inFlight()).as(() -> "requests in flight; replies so far: "
+                    + inFlight.stream().map(ApiKeyAndShutdownTest::describe).toList()).isGreaterThanOrEqualTo(2);
+            int heldAtStop = server.inFlight();
             server.stop();
+            int answered = 0;
             for (CompletableFuture<Http.Reply> f : inFlight) {
-                assertThat(f.get().status()).as(f.get().body()).isEqualTo(200);
+                // a post that arrived after stop() began is refused with 503, never dropped or 5xx'd otherwise
+                assertThat(f.get().status()).as(f.get().body()).isIn(200, 503);
+                if (f.get().status() == 200) {
+                    answered++;
+                } else {
+                    assertThat(f.get().body()).contains("shutting_down");
+                }
             }
+            assertThat(answered).as("requests in flight when stop() began are answered").isGreaterThanOrEqualTo(heldAtStop);
         } finally {
             clients.shutdownNow();
         }
