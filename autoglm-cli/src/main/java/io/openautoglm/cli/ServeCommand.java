@@ -210,8 +210,8 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("listening on " + server.url());
         if (config.apiKey() == null) {
-            out.println("no API key: answering Host localhost, 127.0.0.1, [::1]" + (config.allowedHosts().isEmpty() ? ""
-                    : ", " + String.join(", ", config.allowedHosts())) + " only (other names: --allowed-host NAME)");
+            out.println("no API key: answering Host " + String.join(", ", server.allowedHosts())
+                    + " only (other names: --allowed-host NAME)");
         }
         io.openautoglm.core.MklVendorCheck.note().ifPresent(out::println);
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()

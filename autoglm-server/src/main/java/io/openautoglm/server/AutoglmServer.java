@@ -237,6 +237,14 @@ public final class AutoglmServer implements AutoCloseable {
         return "http://" + host + ":" + port();
     }
 
+    /**
+     * The Host names this server answers when it has no API key (loopback, {@code --allowed-host},
+     * the {@code --cors-origin} hosts); with a key, Host is not checked.
+     */
+    public Set<String> allowedHosts() {
+        return checks.allowedHosts();
+    }
+
     public ServerMetrics metrics() {
         return metrics;
     }

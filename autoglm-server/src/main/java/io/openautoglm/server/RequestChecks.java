@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ import java.util.Set;
  * preflight ({@code application/json}) or a multipart form.
  */
 final class RequestChecks {
-    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]");
+    private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "[::1]");
 
     private final byte[] expectedKeyHash; // SHA-256 of "Bearer KEY" in UTF-8; null: no key
     private final Set<String> allowedHosts = new LinkedHashSet<>();
@@ -33,6 +34,11 @@ final class RequestChecks {
                 allowedHosts.add(host);
             }
         }
+    }
+
+    /** The Host names answered without an API key: loopback, --allowed-host, the --cors-origin hosts (in that order). */
+    Set<String> allowedHosts() {
+        return java.util.Collections.unmodifiableSet(allowedHosts);
     }
 
     /** The host of a CORS origin ({@code https://app.example:3000} gives {@code app.example}); null for {@code *} or junk. */

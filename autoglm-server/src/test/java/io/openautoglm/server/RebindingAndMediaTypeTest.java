@@ -65,6 +65,8 @@ class RebindingAndMediaTypeTest {
             assertThat(info.status()).as(host + " " + info.body()).isEqualTo(200);
             assertThat(get(open, "/", host).status()).as(host).isEqualTo(200);
         }
+        // what serve's startup line prints: the same set the check uses, in a fixed order
+        assertThat(open.allowedHosts()).containsExactly("localhost", "127.0.0.1", "[::1]", "autoglm.internal", "app.example");
     }
 
     @Test
