@@ -18,6 +18,26 @@ public record EdgeList(int nodeCount, int[] source, int[] target, int[] relation
         return new EdgeList(g.nodeCount(), g.source(), g.target(), g.relation(), g.weight(), Math.max(1, g.relations().size()));
     }
 
+    /**
+     * The graph's edges with relations numbered as {@code relations} lists them (a trained model's
+     * order), so a file that names them in another order still means the same relations.
+     */
+    public static EdgeList of(Graph g, java.util.List<String> relations) {
+        int[] remap = new int[g.relations().size()];
+        for (int r = 0; r < remap.length; r++) {
+            remap[r] = relations.indexOf(g.relations().get(r));
+            if (remap[r] < 0) {
+                throw new io.openautoglm.core.UserInputException("relation '" + g.relations().get(r)
+                        + "' was not in the training graph, whose relations are " + relations);
+            }
+        }
+        int[] relation = new int[g.edgeCount()];
+        for (int k = 0; k < relation.length; k++) {
+            relation[k] = remap[g.relation()[k]];
+        }
+        return new EdgeList(g.nodeCount(), g.source(), g.target(), relation, g.weight(), Math.max(1, relations.size()));
+    }
+
     public int edgeCount() {
         return source.length;
     }

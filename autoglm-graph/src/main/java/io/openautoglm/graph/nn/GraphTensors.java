@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -204,13 +203,24 @@ public final class GraphTensors {
         return sparse(rows, cols, vals, n, n);
     }
 
+    /**
+     * A COO matrix whose indices and values stay owned by this pass's manager. Not
+     * {@code NDManager.createCoo}: PyTorch's engine closes the index and value tensors it made right
+     * after building the sparse one, which shares their memory, so later products read freed memory
+     * (seen as "index out of column bound: 140344431740480").
+     */
     private NDArray sparse(int[] rows, int[] cols, float[] vals, int height, int width) {
-        long[][] index = new long[2][rows.length];
+        long[] index = new long[2 * rows.length];
         for (int k = 0; k < rows.length; k++) {
-            index[0][k] = rows[k];
-            index[1][k] = cols[k];
+            index[k] = rows[k];
+            index[rows.length + k] = cols[k];
         }
-        return manager.createCoo(FloatBuffer.wrap(vals), index, new Shape(height, width));
+        NDArray indices = manager.create(index, new Shape(2, rows.length)); // (2, nnz) int64, kept until the pass ends
+        NDArray values = manager.create(vals); // (nnz)
+        NDArray coo = ai.djl.pytorch.jni.JniUtils.createSparseCoo((ai.djl.pytorch.engine.PtNDArray) indices,
+                (ai.djl.pytorch.engine.PtNDArray) values, new Shape(height, width)); // (height, width) sparse
+        coo.attach(manager);
+        return coo;
     }
 
     private static int[] concat(int[] a, int[] b) {

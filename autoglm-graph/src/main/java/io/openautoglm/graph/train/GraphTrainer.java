@@ -33,6 +33,9 @@ public final class GraphTrainer {
     public record Outcome(TrainedGraphModel trained, List<Double> losses, List<Double> validation, int bestEpoch,
             double bestValidation, String stoppedBy) {}
 
+    /** Epochs between validations (and chances to keep the weights). */
+    static final int VALIDATE_EVERY = 5;
+
     private final TrainOptions options;
     private final StopSignal stop;
     private final Consumer<String> log;
@@ -70,17 +73,22 @@ public final class GraphTrainer {
                             ? step(model, optimizer, manager, x, width, edges, label, trainNodes, classWeight)
                             : sampledEpoch(model, optimizer, manager, sampler, x, width, label, trainNodes, classWeight, random);
                     losses.add(loss);
-                    double score = valNodes.length == 0 ? -loss : validationScore(trained, x, edges, label, valNodes, config.classes());
-                    validation.add(score);
-                    if (best == null || score > bestScore) {
-                        bestScore = score;
-                        bestEpoch = epoch;
-                        best = snapshot(params);
+                    boolean stopping = stop.requested();
+                    // Validation is a second full forward pass: every few epochs is enough to pick the best.
+                    if (epoch % VALIDATE_EVERY == 0 || epoch == 1 || epoch == options.epochs() || stopping) {
+                        double score = valNodes.length == 0 ? -loss
+                                : validationScore(trained, x, edges, label, valNodes, config.classes());
+                        validation.add(score);
+                        if (best == null || score > bestScore) {
+                            bestScore = score;
+                            bestEpoch = epoch;
+                            best = snapshot(params);
+                        }
+                        if (epoch == 1 || epoch % 20 == 0 || epoch == options.epochs() || stopping) {
+                            log.accept(String.format(java.util.Locale.ROOT, "epoch %d loss %.4f val %.4f", epoch, loss, score));
+                        }
                     }
-                    if (epoch == 1 || epoch % 20 == 0 || epoch == options.epochs()) {
-                        log.accept(String.format(java.util.Locale.ROOT, "epoch %d loss %.4f val %.4f", epoch, loss, score));
-                    }
-                    if (stop.requested()) {
+                    if (stopping) {
                         stoppedBy = stop.reason();
                         break;
                     }
