@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             MetricsCommand.class,
             TrainCommand.class,
+            GraphCommand.class,
             DemoCommand.class,
             ServeCommand.class,
             CommandLine.HelpCommand.class
