@@ -88,7 +88,7 @@ public final class GraphTrainer {
                             log.accept(String.format(java.util.Locale.ROOT, "epoch %d loss %.4f val %.4f", epoch, loss, score));
                         }
                     }
-                    if (stopping) {
+                    if (stopping || stop.requested()) {
                         stoppedBy = stop.reason();
                         break;
                     }
