@@ -68,7 +68,9 @@ public final class GraphTraining {
         GraphModelConfig modelConfig = new GraphModelConfig(kind, features.width(), config.hidden(), graph.labels().size(),
                 config.layers(), Math.max(1, relations.size()), kind.equals("gat") ? config.heads() : 1, config.bases(),
                 config.dropout());
+        long started = System.nanoTime();
         GraphTrainer.Outcome outcome = new GraphTrainer(options, stop, log).train(modelConfig, x, edges, graph.label(), train, val);
+        double trainSeconds = (System.nanoTime() - started) / 1e9;
         try (var trained = outcome.trained()) {
             float[][] p = trained.probabilities(x, edges);
             Map<String, Object> report = new LinkedHashMap<>();
@@ -76,6 +78,7 @@ public final class GraphTraining {
             report.put("epochs_run", outcome.losses().size());
             report.put("best_epoch", outcome.bestEpoch());
             report.put("final_loss", outcome.losses().get(outcome.losses().size() - 1));
+            report.put("train_seconds", trainSeconds);
             if (val.length > 0) {
                 report.put("val", GraphEvaluation.metrics(p, graph.label(), val, graph.labels()));
             }

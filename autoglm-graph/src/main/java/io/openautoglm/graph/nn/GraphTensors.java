@@ -176,6 +176,16 @@ public final class GraphTensors {
         loopIncidence = sparse(loopTarget, columns, ones, n, loopSource.length);
     }
 
+    /** Sums per-edge rows into their targets, edges as given (no self loops): (N, E) sparse of ones. */
+    public NDArray incidenceIntoTargets() {
+        int e = edges.edgeCount();
+        int[] columns = new int[e];
+        Arrays.setAll(columns, k -> k);
+        float[] ones = new float[e];
+        Arrays.fill(ones, 1f);
+        return sparse(edges.target(), columns, ones, nodeCount(), e);
+    }
+
     /** {@code adjacency} (N, N) sparse times {@code x} (N, D); zeros where the graph has no such edges (null). */
     public static NDArray aggregate(NDArray adjacency, NDArray x) {
         return adjacency == null ? x.zerosLike() : adjacency.matMul(x);
