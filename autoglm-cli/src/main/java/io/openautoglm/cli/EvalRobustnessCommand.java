@@ -116,7 +116,7 @@ final class EvalRobustnessCommand implements Callable<Integer> {
             };
             RobustnessResult r = new RobustnessEvaluator(err).evaluate(t, chosen, levels, seed);
             if (report != null) {
-                RobustnessReport.write(r, data, m.name(), report);
+                RobustnessReport.write(r, data, t.pictures(), m.name(), report);
             }
             if (format.json()) {
                 out.println(Json.compact(r.toJson()));

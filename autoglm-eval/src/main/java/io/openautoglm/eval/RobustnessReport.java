@@ -41,7 +41,9 @@ public final class RobustnessReport {
 
     private RobustnessReport() {}
 
-    public static void write(RobustnessResult result, Manifest manifest, String modelName, Path dir) throws IOException {
+    /** @param pictures the records the task scored; the first {@value #EXAMPLE_PICTURES} are shown corrupted */
+    public static void write(RobustnessResult result, Manifest manifest, List<ManifestRecord> pictures, String modelName, Path dir)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         checkReplaceable(target);
         Path parent = target.getParent();
@@ -54,7 +56,7 @@ public final class RobustnessReport {
             for (Corruption c : result.scores().keySet()) {
                 writePng(tmp.resolve("plot-" + c.id() + ".png"), BitmapEncoder.getBufferedImage(chart(result, c, 320, 240)));
             }
-            List<ManifestRecord> shown = manifest.records().stream().limit(EXAMPLE_PICTURES).toList();
+            List<ManifestRecord> shown = pictures.stream().limit(EXAMPLE_PICTURES).toList();
             Files.createDirectory(tmp.resolve("examples"));
             ImageLoader loader = new ImageLoader();
             for (int i = 0; i < shown.size(); i++) {

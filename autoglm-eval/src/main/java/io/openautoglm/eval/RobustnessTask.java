@@ -19,6 +19,11 @@ public interface RobustnessTask {
     /** The manifest whose pictures are scored (the report shows some of them corrupted). */
     Manifest manifest();
 
+    /** Records whose pictures the task scores, in order (the report shows the first few corrupted). */
+    default java.util.List<io.openautoglm.core.data.ManifestRecord> pictures() {
+        return manifest().records();
+    }
+
     /** Runs the task with every picture passed through {@code transform}. */
     Score score(PictureTransform transform);
 
