@@ -103,6 +103,9 @@ final class EvalRobustnessCommand implements Callable<Integer> {
         checkTaskOptions();
         List<Corruption> chosen = corruptions.isEmpty() ? Arrays.asList(Corruption.values()) : Corruption.parseAll(corruptions);
         List<Integer> levels = Corruption.parseSeverities(severities);
+        if (report != null) {
+            RobustnessReport.checkReplaceable(report); // before the long run, not after it
+        }
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

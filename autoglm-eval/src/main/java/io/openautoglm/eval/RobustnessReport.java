@@ -76,8 +76,12 @@ public final class RobustnessReport {
         }
     }
 
-    /** DIR may be missing, empty, or an earlier report; anything else is the user's and is left alone. */
-    private static void checkReplaceable(Path target) throws IOException {
+    /**
+     * DIR may be missing, empty, or an earlier report; anything else is the user's and is left
+     * alone (one clear line). Call it before a long run too, so a bad folder fails at once.
+     */
+    public static void checkReplaceable(Path target) throws IOException {
+        target = target.toAbsolutePath().normalize();
         if (!Files.exists(target)) {
             return;
         }
