@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per-epoch shuffles, each with its caption and crop drawn from a generator seeded by its
  * position. So a resumed run sees exactly the batches the uninterrupted one would have. With
  * {@code hardNegatives > 0} each example also contributes up to that many of its hard-negative
- * captions, appended after the batch's captions.
+ * captions, appended after the batch's captions. A {@link RandomCorruption} (data.corruptions)
+ * corrupts pictures after their crop, from its own stream for the position.
  */
 public final class BatchLoader implements AutoCloseable {
     private final ImageTextDataset dataset;

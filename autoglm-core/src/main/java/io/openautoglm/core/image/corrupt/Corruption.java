@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -162,7 +163,7 @@ public enum Corruption {
      */
     public static List<Integer> parseSeverities(String text) {
         String t = text == null ? "" : text.trim();
-        java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+        TreeSet<Integer> out = new TreeSet<>();
         for (String part : t.split(",")) {
             String p = part.trim();
             if (p.isEmpty()) {
