@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
 /** {@code autoglm eval}: the evaluation runs, one subcommand each. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a model on a JSONL manifest: retrieval, zero-shot classification, compositional check, "
-                + "question answering, captioning, re-ranking.",
+                + "question answering, captioning, re-ranking, robustness under corruptions.",
         subcommands = {EvalRetrievalCommand.class, EvalZeroShotCommand.class, EvalCompositionalCommand.class, EvalVqaCommand.class,
-            EvalCaptionCommand.class, EvalRerankCommand.class})
+            EvalCaptionCommand.class, EvalRerankCommand.class, EvalRobustnessCommand.class})
 final class EvalCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -21,10 +21,17 @@ final class BatchEmbedder {
     private final MultimodalModel model;
     private final EmbedOptions options = EmbedOptions.defaults();
     private final PrintWriter progress;
+    private final PictureTransform transform;
 
     BatchEmbedder(MultimodalModel model, PrintWriter progress) {
+        this(model, progress, PictureTransform.NONE);
+    }
+
+    /** @param transform applied to each decoded picture before the model's preprocessing */
+    BatchEmbedder(MultimodalModel model, PrintWriter progress, PictureTransform transform) {
         this.model = model;
         this.progress = progress;
+        this.transform = transform;
     }
 
     /** One embedding (L2-normalized) per record's image, in order. */
@@ -34,11 +41,13 @@ final class BatchEmbedder {
         for (int start = 0; start < records.size(); start += options.batchSize()) {
             List<RgbImage> batch = new ArrayList<>();
             for (ManifestRecord r : records.subList(start, Math.min(records.size(), start + options.batchSize()))) {
+                RgbImage picture;
                 try {
-                    batch.add(model.imageLoader().load(r.image()));
+                    picture = model.imageLoader().load(r.image());
                 } catch (UserInputException e) {
                     throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
                 }
+                batch.add(transform.apply(r, picture));
             }
             float[][] part = model.embedImages(batch, options);
             System.arraycopy(part, 0, out, start, part.length);

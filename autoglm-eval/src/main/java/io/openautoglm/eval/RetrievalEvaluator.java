@@ -54,6 +54,18 @@ public final class RetrievalEvaluator {
      *     model can retrieve a single image from
      */
     public Result evaluate(Manifest manifest, boolean firstCaptionOnly) {
+        return score(prepare(manifest, firstCaptionOnly), PictureTransform.NONE);
+    }
+
+    /**
+     * What does not depend on the pictures, checked and computed once: the candidate images, which
+     * captions belong to which, and the caption embeddings. Score it as often as wanted with {@link #score}.
+     */
+    public record Prepared(Manifest manifest, List<ManifestRecord> images, int[] captionImage, int[][] imageCaptions,
+                           float[][] captionEmbeddings) {}
+
+    /** The checks and caption embeddings of {@link #evaluate(Manifest, boolean)}, without any picture. */
+    public Prepared prepare(Manifest manifest, boolean firstCaptionOnly) {
         Map<Path, ManifestRecord> firstRecord = new LinkedHashMap<>();
         Map<Path, List<String>> captionsByImage = new LinkedHashMap<>();
         for (ManifestRecord r : manifest.records()) {
@@ -79,17 +91,22 @@ public final class RetrievalEvaluator {
                 captions.add(mine.get(c));
             }
         }
-        BatchEmbedder embedder = new BatchEmbedder(model, progress);
-        float[][] imageEmb = embedder.images(manifest, images); // (I, D)
-        float[][] textEmb = embedder.texts(captions, "embedding captions"); // (T, D)
-        float[][] t2i = MultimodalModel.similarity(textEmb, imageEmb); // (T, I)
-        int[][] t2iRelevant = new int[captions.size()][];
-        for (int t = 0; t < captions.size(); t++) {
-            t2iRelevant[t] = new int[] {captionImage[t]};
+        float[][] textEmb = new BatchEmbedder(model, progress).texts(captions, "embedding captions"); // (T, D)
+        return new Prepared(manifest, List.copyOf(images), captionImage, imageCaptions, textEmb);
+    }
+
+    /** Retrieval metrics over the prepared set, each picture passed through {@code transform} first. */
+    public Result score(Prepared p, PictureTransform transform) {
+        float[][] imageEmb = new BatchEmbedder(model, progress, transform).images(p.manifest(), p.images()); // (I, D)
+        float[][] t2i = MultimodalModel.similarity(p.captionEmbeddings(), imageEmb); // (T, I)
+        int captions = p.captionImage().length;
+        int[][] t2iRelevant = new int[captions][];
+        for (int t = 0; t < captions; t++) {
+            t2iRelevant[t] = new int[] {p.captionImage()[t]};
         }
         // Image->text reads columns of the one matrix: it is the largest thing we hold (T x I floats).
-        RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> column(t2i, i), imageCaptions);
-        return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), imageToText, images.size(), captions.size());
+        RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> column(t2i, i), p.imageCaptions());
+        return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), imageToText, p.images().size(), captions);
     }
 
     private static float[] column(float[][] m, int j) { // (T, I) -> (T)

@@ -37,10 +37,17 @@ public final class VqaEvaluator {
 
     private final MultimodalModel model;
     private final PrintWriter progress;
+    private final PictureTransform transform;
 
     public VqaEvaluator(MultimodalModel model, PrintWriter progress) {
+        this(model, progress, PictureTransform.NONE);
+    }
+
+    /** @param transform applied to each decoded picture before the model's preprocessing */
+    public VqaEvaluator(MultimodalModel model, PrintWriter progress, PictureTransform transform) {
         this.model = model;
         this.progress = progress;
+        this.transform = transform;
     }
 
     /** One question with the model's answer. {@code id} is the VQA question id; {@code imageId} the manifest line. */
@@ -171,11 +178,13 @@ public final class VqaEvaluator {
     }
 
     private RgbImage load(Manifest manifest, ManifestRecord r) {
+        RgbImage picture;
         try {
-            return model.imageLoader().load(r.image());
+            picture = model.imageLoader().load(r.image());
         } catch (UserInputException e) {
             throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
         }
+        return transform.apply(r, picture);
     }
 
     /** The image path as the manifest names it: relative to the manifest's folder. */

@@ -35,6 +35,18 @@ public final class ZeroShotEvaluator {
      * @param templates prompts with "{}" for the label, or empty for {@value #DEFAULT_TEMPLATE}
      */
     public ZeroShotMetrics evaluate(Manifest manifest, String labelKey, List<String> labels, List<String> templates) {
+        return score(prepare(manifest, labelKey, labels, templates), PictureTransform.NONE);
+    }
+
+    /**
+     * What does not depend on the pictures, checked and computed once: the labelled records, their
+     * classes and the class embeddings. Score it as often as wanted with {@link #score}.
+     */
+    public record Prepared(Manifest manifest, List<ManifestRecord> records, int[] truth, List<String> classes,
+                           float[][] classEmbeddings, int skipped) {}
+
+    /** The checks and class embeddings of {@link #evaluate}, without any picture. */
+    public Prepared prepare(Manifest manifest, String labelKey, List<String> labels, List<String> templates) {
         List<ManifestRecord> kept = new ArrayList<>();
         for (ManifestRecord r : manifest.records()) {
             String v = r.get(labelKey);
@@ -68,8 +80,13 @@ public final class ZeroShotEvaluator {
         }
         List<String> prompts = templates == null || templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
         float[][] classEmb = model.labelEmbeddings(classes, prompts); // (L, D)
-        float[][] imageEmb = new BatchEmbedder(model, progress).images(manifest, kept); // (N, D)
-        float[][] scores = MultimodalModel.similarity(imageEmb, classEmb); // (N, L)
-        return ZeroShotMetrics.compute(truth, scores, classes, skipped);
+        return new Prepared(manifest, List.copyOf(kept), truth, classes, classEmb, skipped);
+    }
+
+    /** Zero-shot metrics over the prepared records, each picture passed through {@code transform} first. */
+    public ZeroShotMetrics score(Prepared p, PictureTransform transform) {
+        float[][] imageEmb = new BatchEmbedder(model, progress, transform).images(p.manifest(), p.records()); // (N, D)
+        float[][] scores = MultimodalModel.similarity(imageEmb, p.classEmbeddings()); // (N, L)
+        return ZeroShotMetrics.compute(p.truth(), scores, p.classes(), p.skipped());
     }
 }

@@ -1,6 +1,8 @@
 package io.openautoglm.train.config;
 
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.image.corrupt.Corruption;
+import io.openautoglm.core.image.corrupt.RandomCorruption;
 import java.util.List;
 
 /**
@@ -26,8 +28,9 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             String train, String val, String positiveKey, String onBadRecord, boolean randomResizedCrop,
             double cropScaleMin, int loaderThreads, int prefetchBatches, int valLimit, List<String> zeroShotKeys,
             boolean valFirstCaptionOnly, String captionSampling, int hardNegatives, String tagsKey, int questionsPerImage,
-            List<String> questionKeys) {
+            List<String> questionKeys, Corruptions corruptions) {
         public Data {
+            corruptions = corruptions == null ? Corruptions.OFF : corruptions; // configs saved before the key existed
             questionKeys = questionKeys == null ? List.of() : List.copyOf(questionKeys);
             if (questionKeys.isEmpty()) {
                 throw new UserInputException("data.question_keys must name at least one manifest key (the default is [qa])");
@@ -48,6 +51,36 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             Checks.range("data.loader_threads", loaderThreads, 1, 64);
             Checks.range("data.prefetch_batches", prefetchBatches, 1, 64);
             Checks.range("data.val_limit", valLimit, 0, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * Train-time corruptions ({@code data.corruptions}): with {@code probability} a training
+     * picture gets one of {@code names} at a severity from 1 to {@code maxSeverity}, after its crop
+     * and before preprocessing. Validation pictures never do. Empty names: off.
+     */
+    public record Corruptions(List<String> names, double probability, int maxSeverity) {
+        public static final Corruptions OFF = new Corruptions(List.of(), 0.5, 3);
+
+        public Corruptions {
+            names = names == null ? List.of() : List.copyOf(names);
+            Checks.range("data.corruptions.probability", probability, 0.0, 1.0);
+            Checks.range("data.corruptions.max_severity", maxSeverity, Corruption.MIN_SEVERITY, Corruption.MAX_SEVERITY);
+            if (!names.isEmpty()) {
+                try {
+                    Corruption.parseAll(names);
+                } catch (UserInputException e) {
+                    throw new UserInputException("config: data.corruptions.names: " + e.getMessage());
+                }
+            }
+        }
+
+        /** The augmentation, or null when it would never change a picture. */
+        public RandomCorruption augmentation() {
+            if (names.isEmpty() || probability == 0) {
+                return null;
+            }
+            return new RandomCorruption(Corruption.parseAll(names), probability, maxSeverity);
         }
     }
 

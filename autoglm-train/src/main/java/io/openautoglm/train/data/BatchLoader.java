@@ -3,6 +3,7 @@ package io.openautoglm.train.data;
 import io.openautoglm.core.data.QuestionAnswer;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.image.corrupt.RandomCorruption;
 import io.openautoglm.core.model.clip.ClipImageProcessor;
 import io.openautoglm.core.model.clip.ClipTokenizer;
 import io.openautoglm.train.loss.ContrastiveLoss;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per-epoch shuffles, each with its caption and crop drawn from a generator seeded by its
  * position. So a resumed run sees exactly the batches the uninterrupted one would have. With
  * {@code hardNegatives > 0} each example also contributes up to that many of its hard-negative
- * captions, appended after the batch's captions.
+ * captions, appended after the batch's captions. A {@link RandomCorruption} (data.corruptions)
+ * corrupts pictures after their crop, from its own stream for the position.
  */
 public final class BatchLoader implements AutoCloseable {
     private final ImageTextDataset dataset;
@@ -44,6 +46,8 @@ public final class BatchLoader implements AutoCloseable {
     private static final long NEGATIVES_SALT = 0x2545F4914F6CDD1DL;
     private static final long QUESTIONS_SALT = 0x4F1BBCDCBFA53E0BL;
     private final HeadTasks heads; // null: only the contrastive loss trains
+    private static final long CORRUPTION_SALT = 0x61C8864680B583EBL;
+    private final RandomCorruption corruption; // null: pictures stay clean
 
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
             RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch) {
@@ -54,6 +58,14 @@ public final class BatchLoader implements AutoCloseable {
     public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
             RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch,
             HeadTasks heads) {
+        this(dataset, processor, tokenizer, imageLoader, crop, batchSize, captionSampling, hardNegatives, seed, threads, prefetch, heads, null);
+    }
+
+    /** As above; {@code corruption} (or null) corrupts training pictures after their crop (data.corruptions). */
+    public BatchLoader(ImageTextDataset dataset, ClipImageProcessor processor, ClipTokenizer tokenizer, ImageLoader imageLoader,
+            RandomResizedCrop crop, int batchSize, String captionSampling, int hardNegatives, long seed, int threads, int prefetch,
+            HeadTasks heads, RandomCorruption corruption) {
+        this.corruption = corruption;
         this.heads = heads;
         this.captionSampling = captionSampling;
         this.hardNegatives = hardNegatives;
@@ -127,6 +139,10 @@ public final class BatchLoader implements AutoCloseable {
             frames.add(new PictureFrame(image.width(), image.height(), region));
             if (region != null) {
                 image = RandomResizedCrop.crop(image, region.x(), region.y(), region.width(), region.height());
+            }
+            if (corruption != null) {
+                // Its own stream, so turning corruptions on leaves captions, crops and negatives as they were.
+                image = corruption.apply(image, new SplittableRandom(mix(seed ^ CORRUPTION_SALT, position)));
             }
             System.arraycopy(processor.preprocess(image), 0, pixels, b * per, per);
             System.arraycopy(tokenizer.encode(caption), 0, ids, b * t, t);

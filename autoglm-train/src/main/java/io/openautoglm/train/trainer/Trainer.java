@@ -126,7 +126,8 @@ public final class Trainer {
                     BatchLoader loader = new BatchLoader(train, model.imageProcessor(), model.tokenizer(), imageLoader,
                             config.data().randomResizedCrop() ? new RandomResizedCrop(config.data().cropScaleMin()) : null,
                             config.optim().batchSize(), config.data().captionSampling(), config.data().hardNegatives(), config.seed(),
-                            config.data().loaderThreads(), config.data().prefetchBatches(), heads(model))) {
+                            config.data().loaderThreads(), config.data().prefetchBatches(), heads(model),
+                            config.data().corruptions().augmentation())) {
                 Origin origin = new Origin(trainManifest, Sha256.of(trainManifest.file()), initWeightsSha256(model, latest.isPresent()));
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
