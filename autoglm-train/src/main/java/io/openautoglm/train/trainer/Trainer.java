@@ -101,7 +101,7 @@ public final class Trainer {
         Files.createDirectories(out);
         String configYaml = TrainConfigLoader.toYaml(config);
         if (latest.isPresent()) {
-            String saved = CheckpointStore.readState(latest.get()).path("config_yaml").asText();
+            String saved = withDefaults(CheckpointStore.readState(latest.get()).path("config_yaml").asText(), latest.get());
             if (!withoutOut(saved).equals(withoutOut(configYaml))) {
                 throw new UserInputException("the config differs from the one " + latest.get() + " was trained with; "
                         + "exact resume needs the same config (see its trainer_state.json)");
@@ -335,6 +335,18 @@ public final class Trainer {
                 origin.trainManifest().file().toString(), origin.trainManifestSha256(), config.data().val(),
                 config.model().initFrom(), origin.initWeightsSha256(), configYaml, metrics, Instant.now().toString());
         return training.addTo(model.typedProvenance());
+    }
+
+    /**
+     * A checkpoint's config with the keys added since it was written at their defaults, so a
+     * checkpoint from before a new option resumes; as saved if it no longer binds.
+     */
+    private static String withDefaults(String savedYaml, Path checkpoint) {
+        try {
+            return TrainConfigLoader.toYaml(TrainConfigLoader.fromSavedYaml(savedYaml, checkpoint.toString()));
+        } catch (UserInputException e) {
+            return savedYaml;
+        }
     }
 
     /** Runs may move: the output folder is not part of what must match for an exact resume. */
