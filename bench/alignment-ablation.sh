@@ -9,10 +9,11 @@
 # loading included). The runs are far shorter than the bundled model's 3,000 steps, so the figures
 # compare the additions with each other, not with the bundled model.
 #
-#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 200 steps, bench/results/alignment-ablation.txt)
+#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 150 steps, bench/results/alignment-ablation.txt)
+# Run from a copy of the tree: ./autoglm rebuilds when a main source is newer than its jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS="${1:-200}"
+STEPS="${1:-150}"
 out="${2:-bench/results/alignment-ablation.txt}"
 WARMUP=$((STEPS / 15))
 work="$(mktemp -d)"
@@ -20,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results "$(dirname "$out")"
 source bench/lib/cli-jar.sh
 
-./autoglm data shapeworld --out "$work/data" --count 10000 --seed 1 >/dev/null
+./autoglm data shapeworld --out "$work/data" --count 5000 --seed 1 >/dev/null
 ./autoglm data shapeworld --out "$work/test" --count 1000 --seed 2 --splits 0,0,1 >/dev/null
 test="$work/test/test.jsonl"
 
@@ -38,9 +39,9 @@ VARIANTS=(
 )
 
 {
-  echo "# Alignment ablation: ShapeWorld 10,000 pictures (seed 1, 8,000 train), $STEPS steps of 128, seed 1, warmup $WARMUP"
+  echo "# Alignment ablation: ShapeWorld 5,000 pictures (seed 1, 4,000 train), $STEPS steps of 128, seed 1, warmup $WARMUP"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-train configs bench/alignment-ablation.sh || echo '+dirty')"
+  echo "commit:  ${COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-train configs bench/alignment-ablation.sh || echo '+dirty')}"
   echo "machine: nproc $(nproc), load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared host: samples/s are contended)"
   echo "scored on 1,000 unseen pictures (seed 2); distillation teacher: models/autoglm-shapes-tiny (3,000 steps)"
   echo
@@ -59,7 +60,7 @@ for v in "${VARIANTS[@]}"; do
   ./autoglm train --config "$config" "${COMMON[@]}" "${sets[@]+"${sets[@]}"}" --set "run.out=$run" >"$work/$name.log" 2>&1 \
     || { echo "$name: training failed:"; tail -5 "$work/$name.log"; continue; }
   wall=$(( $(date +%s) - t0 ))
-  cp "$run/metrics.jsonl" "bench/results/alignment-ablation.$name.metrics.jsonl"
+  cp "$run/metrics.jsonl" "$(dirname "$out")/alignment-ablation.$name.metrics.jsonl"
   r1=$(./autoglm eval retrieval --model "$run/model" --manifest "$test" --first-caption-only 2>/dev/null | awk '$1 == "R@1" {print $2}')
   zs=$(./autoglm eval zero-shot --model "$run/model" --manifest "$test" --label-key shape --template "a {}" 2>/dev/null | awk '$1 == "top1" {print $2}')
   comp=$(./autoglm eval compositional --model "$run/model" --manifest "$test" 2>/dev/null | awk '$1 == "accuracy" {print $2}')
