@@ -9,11 +9,11 @@
 # loading included). The runs are far shorter than the bundled model's 3,000 steps, so the figures
 # compare the additions with each other, not with the bundled model.
 #
-#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 150 steps, bench/results/alignment-ablation.txt)
+#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 60 steps, bench/results/alignment-ablation.txt)
 # Run from a copy of the tree: ./autoglm rebuilds when a main source is newer than its jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-STEPS="${1:-150}"
+STEPS="${1:-60}"
 out="${2:-bench/results/alignment-ablation.txt}"
 WARMUP=$((STEPS / 15))
 work="$(mktemp -d)"
@@ -21,8 +21,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results "$(dirname "$out")"
 source bench/lib/cli-jar.sh
 
-./autoglm data shapeworld --out "$work/data" --count 5000 --seed 1 >/dev/null
-./autoglm data shapeworld --out "$work/test" --count 1000 --seed 2 --splits 0,0,1 >/dev/null
+./autoglm data shapeworld --out "$work/data" --count 2000 --seed 1 >/dev/null 2>&1
+./autoglm data shapeworld --out "$work/test" --count 1000 --seed 2 --splits 0,0,1 >/dev/null 2>&1
 test="$work/test/test.jsonl"
 
 COMMON=(--set "data.train=$work/data/train.jsonl" --set data.val=null --set "optim.steps=$STEPS" --set "optim.warmup_steps=$WARMUP"
@@ -39,7 +39,7 @@ VARIANTS=(
 )
 
 {
-  echo "# Alignment ablation: ShapeWorld 5,000 pictures (seed 1, 4,000 train), $STEPS steps of 128, seed 1, warmup $WARMUP"
+  echo "# Alignment ablation: ShapeWorld 2,000 pictures (seed 1, 1,600 train), $STEPS steps of 128, seed 1, warmup $WARMUP"
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit:  ${COMMIT:-$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-train configs bench/alignment-ablation.sh || echo '+dirty')}"
   echo "machine: nproc $(nproc), load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (a shared host: samples/s are contended)"
