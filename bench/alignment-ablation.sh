@@ -9,7 +9,7 @@
 # loading included). The runs are far shorter than the bundled model's 3,000 steps, so the figures
 # compare the additions with each other, not with the bundled model.
 #
-#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 30 steps, bench/results/alignment-ablation.txt)
+#   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 30 steps of BATCH=64, bench/results/alignment-ablation.txt)
 #   BATCH=128 TEST_COUNT=1000 TRAIN_COUNT=10000 nice bench/alignment-ablation.sh 1000   (a run worth comparing, on a quiet host)
 # Run from a copy of the tree: ./autoglm rebuilds when a main source is newer than its jar.
 set -euo pipefail
