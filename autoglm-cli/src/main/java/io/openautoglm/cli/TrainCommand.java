@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder: sets run.out.")
     String out;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "Architecture for training from scratch: tiny or small (default: tiny).")
+    @Option(names = "--preset", paramLabel = "NAME", description = "Architecture for training from scratch: tiny, small or mini (the distillation student, ~4x fewer FLOPs than tiny; default: tiny).")
     String preset;
 
     @Option(names = "--init-from", paramLabel = "DIR", description = "Fine-tune this model folder (ours, Hugging Face or OpenAI layout).")

@@ -17,6 +17,17 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
         Checks.notNull("model", model);
         Checks.notNull("optim", optim);
         Checks.notNull("run", run);
+        if (model.momentum() == 0 && (loss.queueSize() > 0 || loss.momentumDistill() > 0)) {
+            throw new UserInputException("loss.queue_size and loss.momentum_distill use the keys of the momentum encoder: set "
+                    + "model.momentum (0.995 is a good start)");
+        }
+        if (model.momentum() > 0 && loss.contrastive() == 0) {
+            throw new UserInputException("model.momentum supplies the contrastive loss's keys, so it needs loss.contrastive above 0");
+        }
+        if (loss.queueSize() % optim.batchSize() != 0) {
+            throw new UserInputException("config: loss.queue_size is " + loss.queueSize() + "; it must be a multiple of optim.batch_size ("
+                    + optim.batchSize() + "), since every batch replaces one block of the queue");
+        }
         if (loss.tags() > 0 && data.tagsKey() == null) {
             throw new UserInputException("loss.tags trains the image-tag head on each record's list of tags: set data.tags_key "
                     + "to the manifest key that holds them (ShapeWorld writes \"tags\")");
@@ -88,12 +99,13 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     public record Model(
             String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
             int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions,
-            boolean fusionAttendedPositions) {
+            boolean fusionAttendedPositions, double momentum) {
         public Model {
+            Checks.range("model.momentum", momentum, 0.0, 0.99999);
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
             Checks.range("model.decoder_layers", decoderLayers, 1, 48);
             Checks.oneOf("model.patch_stem", patchStem, List.of("patch", "conv"));
-            Checks.oneOf("model.preset", preset, List.of("tiny", "small"));
+            Checks.oneOf("model.preset", preset, ModelPresets.NAMES);
             Checks.range("model.image_size", imageSize, 16, 1024);
             Checks.range("model.context_length", contextLength, 4, 512);
             Checks.range("model.unlocked_image_layers", unlockedImageLayers, 0, 1000);
@@ -116,9 +128,14 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
      * picture has; it gives the image tower a direct signal for attributes that contrastive batches
      * rarely contrast (shape, when colour already tells most captions apart).
      */
-    public record Loss(double contrastive, double matching, double answer, double caption, double tags, double grounding) {
+    public record Loss(double contrastive, double matching, double answer, double caption, double tags, double grounding,
+            Triplet triplet, int queueSize, double momentumDistill, Distill distill) {
         public Loss(double contrastive, double matching, double answer, double caption, double tags) {
             this(contrastive, matching, answer, caption, tags, 0);
+        }
+
+        public Loss(double contrastive, double matching, double answer, double caption, double tags, double grounding) {
+            this(contrastive, matching, answer, caption, tags, grounding, null, 0, 0, null);
         }
 
         public Loss {
@@ -132,7 +149,10 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             Checks.range("loss.matching", matching, 0.0, 1000.0);
             Checks.range("loss.answer", answer, 0.0, 1000.0);
             Checks.range("loss.caption", caption, 0.0, 1000.0);
-            if (contrastive + matching + answer + caption + tags == 0) {
+            Checks.range("loss.queue_size", queueSize, 0, 1_048_576);
+            Checks.range("loss.momentum_distill", momentumDistill, 0.0, 1.0);
+            double extra = (triplet == null ? 0 : triplet.weight()) + (distill == null ? 0 : distill.weight());
+            if (contrastive + matching + answer + caption + tags + extra == 0) {
                 throw new UserInputException("loss: every weight is 0, so nothing would train");
             }
         }
@@ -143,10 +163,71 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
         }
     }
 
+    /**
+     * The triplet loss on cosine similarities, both directions (each picture against its caption
+     * and one mined false caption, each caption against its picture and one mined false picture).
+     *
+     * @param margin the gap a true pair must beat the negative by
+     * @param marginGrowth added to the margin linearly over the run (the last step uses margin + growth)
+     * @param mining {@code hardest}, {@code semi-hard} (FaceNet) or {@code random} negatives from the batch
+     */
+    public record Triplet(Double weight, Double margin, Double marginGrowth, String mining) {
+        public static final List<String> MINING = List.of("hardest", "semi-hard", "random");
+
+        public Triplet {
+            weight = weight == null ? 1.0 : weight;
+            margin = margin == null ? 0.2 : margin;
+            marginGrowth = marginGrowth == null ? 0.0 : marginGrowth;
+            mining = mining == null ? "semi-hard" : mining;
+            Checks.range("loss.triplet.weight", weight, 0.0, 1000.0);
+            Checks.range("loss.triplet.margin", margin, 0.0, 2.0);
+            Checks.range("loss.triplet.margin_growth", marginGrowth, 0.0, 2.0);
+            Checks.oneOf("loss.triplet.mining", mining, MINING);
+        }
+
+        /** The margin at a point of the run, {@code progress} in [0, 1]. */
+        public double marginAt(double progress) {
+            return margin + marginGrowth * progress;
+        }
+    }
+
+    /**
+     * Knowledge distillation from a frozen teacher model: the student's image-text similarity
+     * distribution over the batch follows the teacher's, softened by a temperature that falls from
+     * {@code temperature.start} to {@code temperature.end} over the run.
+     */
+    public record Distill(String teacher, Double weight, Temperature temperature) {
+        public Distill {
+            Checks.notBlank("loss.distill.teacher", teacher);
+            weight = weight == null ? 1.0 : weight;
+            temperature = temperature == null ? new Temperature(null, null) : temperature;
+            Checks.range("loss.distill.weight", weight, 0.0, 1000.0);
+        }
+    }
+
+    /** A temperature schedule: cosine from start to end over the run. */
+    public record Temperature(Double start, Double end) {
+        public Temperature {
+            start = start == null ? 4.0 : start;
+            end = end == null ? 1.0 : end;
+            Checks.range("loss.distill.temperature.start", start, 0.01, 100.0);
+            Checks.range("loss.distill.temperature.end", end, 0.01, 100.0);
+            if (end > start) {
+                throw new UserInputException("config: loss.distill.temperature falls during the run: end (" + end
+                        + ") must not exceed start (" + start + ")");
+            }
+        }
+
+        /** The temperature at a point of the run, {@code progress} in [0, 1]. */
+        public double at(double progress) {
+            return end + (start - end) * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress))));
+        }
+    }
+
     /** AdamW with warmup + cosine decay, clipping and accumulation. */
     public record Optim(
             int steps, int batchSize, int gradAccum, double lr, double minLrRatio, int warmupSteps,
-            double weightDecay, double beta1, double beta2, double eps, double gradClip) {
+            double weightDecay, double beta1, double beta2, double eps, double gradClip, Hypergradient hypergradient) {
         public Optim {
             Checks.range("optim.steps", steps, 1, 100_000_000);
             Checks.range("optim.batch_size", batchSize, 2, 65_536);
@@ -159,6 +240,25 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             Checks.range("optim.beta2", beta2, 0.0, 0.99999);
             Checks.range("optim.eps", eps, 1e-12, 1.0);
             Checks.range("optim.grad_clip", gradClip, 0.0, 1e6);
+        }
+    }
+
+    /**
+     * Hypergradient descent on the learning rate (Baydin et al. 2018, the Adam variant): before each
+     * update the rate moves by {@code beta} times the dot product of the new gradient with the
+     * previous Adam update direction ({@code additive}), or is multiplied by 1 + beta times their
+     * cosine ({@code multiplicative}, scale-free); the warmup and cosine schedule still shape it.
+     */
+    public record Hypergradient(Double beta, String rule) {
+        public static final List<String> RULES = List.of("multiplicative", "additive");
+
+        public Hypergradient {
+            rule = rule == null ? "multiplicative" : rule;
+            Checks.oneOf("optim.hypergradient.rule", rule, RULES);
+            if (beta == null) {
+                throw new UserInputException("config: optim.hypergradient.beta is required (e.g. 0.02 with the multiplicative rule)");
+            }
+            Checks.range("optim.hypergradient.beta", beta, 0.0, 10.0);
         }
     }
 

@@ -65,6 +65,24 @@ public final class TrainConfigLoader {
         return bind(tree, yaml == null ? "config" : yaml.toString());
     }
 
+    /**
+     * A config saved as YAML (a checkpoint's {@code config_yaml}) laid over today's defaults: a
+     * checkpoint written before a key existed reads as if it had the key's default.
+     */
+    public static TrainConfig fromSavedYaml(String yaml, String source) {
+        ObjectNode tree = defaults();
+        JsonNode saved;
+        try {
+            saved = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new UserInputException(source + " is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (saved instanceof ObjectNode object) {
+            merge(tree, object, "");
+        }
+        return bind(tree, source);
+    }
+
     /** Binds a complete tree, turning Jackson's complaints into one line naming the key. */
     public static TrainConfig bind(JsonNode tree, String source) {
         try {

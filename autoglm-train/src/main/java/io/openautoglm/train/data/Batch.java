@@ -13,9 +13,19 @@ package io.openautoglm.train.data;
  * @param negativeOwners (N) the picture each hard negative was made for
  * @param fusion what the fusion heads learn from, or null when they do not train
  * @param tagTargets (B, K) 1 where picture b has tag k, else 0; null when the image-tag head does not train
+ * @param positiveKeys (B) what makes two batch items a match (the caption, or the {@code data.positive_key}
+ *     value), so that keys queued from other batches can be matched too; null: the captions
  */
 public record Batch(int size, int negatives, int imageSize, int contextLength, float[] pixels, long[] tokenIds,
-        float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion, float[] tagTargets) {
+        float[] imageToText, float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion, float[] tagTargets,
+        String[] positiveKeys) {
+
+    /** A batch whose items match when their captions are equal. */
+    public Batch(int size, int negatives, int imageSize, int contextLength, float[] pixels, long[] tokenIds, float[] imageToText,
+            float[] textToImage, String[] captions, int[] negativeOwners, FusionTargets fusion, float[] tagTargets) {
+        this(size, negatives, imageSize, contextLength, pixels, tokenIds, imageToText, textToImage, captions, negativeOwners, fusion,
+                tagTargets, null);
+    }
 
     /**
      * @param questionIds (B * Q, T) Q questions per picture, picture b's in rows [bQ, (b+1)Q); a picture

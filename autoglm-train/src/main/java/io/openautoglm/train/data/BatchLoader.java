@@ -164,7 +164,7 @@ public final class BatchLoader implements AutoCloseable {
         float[] imageToText = negatives.isEmpty() ? textToImage : ContrastiveLoss.targets(keys, columnKeys);
         return new Batch(batchSize, negatives.size(), s, t, pixels, allIds, imageToText, textToImage, captions,
                 owners.stream().mapToInt(Integer::intValue).toArray(), heads != null && heads.fusion() ? fusionTargets(k, examples, frames) : null,
-                heads == null || heads.tags() == null ? null : tagTargets(examples, heads.tags()));
+                heads == null || heads.tags() == null ? null : tagTargets(examples, heads.tags()), keys);
     }
 
     /** (B, K): 1 where the picture has the tag, 0 elsewhere (tags outside the vocabulary are ignored). */

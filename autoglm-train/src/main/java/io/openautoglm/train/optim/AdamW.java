@@ -63,6 +63,33 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
+     * For {@link HypergradientRate}: the current gradients' dot product with the previous update
+     * direction {@code m_hat / (sqrt(v_hat) + eps)} (the moments as the last step left them), the
+     * gradients' squared norm and the direction's. Call after backward and before {@link #step}.
+     *
+     * @return {dot, |g|^2, |u|^2}, or null before the first update
+     */
+    public double[] hypergradientProducts(NDManager scope) {
+        if (step == 0) {
+            return null;
+        }
+        double correction1 = 1 - Math.pow(beta1, step);
+        double correction2 = 1 - Math.pow(beta2, step);
+        double dot = 0;
+        double gradients = 0;
+        double directions = 0;
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NDArray g = gradient(e.getValue(), scope);
+            NDArray denom = scoped(scoped(secondMoment.get(e.getKey()).div((float) correction2), scope).sqrt(), scope).addi((float) eps);
+            NDArray u = scoped(firstMoment.get(e.getKey()).div((float) correction1), scope).divi(denom); // same shape as the weight
+            dot += scoped(scoped(g.mul(u), scope).sum(), scope).getFloat();
+            gradients += scoped(scoped(g.square(), scope).sum(), scope).getFloat();
+            directions += scoped(scoped(u.square(), scope).sum(), scope).getFloat();
+        }
+        return new double[] {dot, gradients, directions};
+    }
+
+    /**
      * One update: gradients scaled by {@code gradScale} (clipping and accumulation), moments,
      * bias correction, decoupled decay, then gradients zeroed for the next step.
      */

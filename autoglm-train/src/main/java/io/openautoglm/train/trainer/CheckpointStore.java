@@ -42,14 +42,27 @@ public final class CheckpointStore {
         return root;
     }
 
+    /** More files of a checkpoint (the momentum encoder, the negative queue), written into the folder being assembled. */
+    @FunctionalInterface
+    public interface Extra {
+        void writeInto(Path dir) throws IOException;
+    }
+
     /** Writes a checkpoint for {@code step} (steps completed) atomically and prunes old ones. */
     public Path save(long step, MultimodalModel model, AdamW optimizer, ObjectNode state, Provenance provenance) throws IOException {
+        return save(step, model, optimizer, state, provenance, dir -> { });
+    }
+
+    /** As above, with more files written into the checkpoint before it is renamed into place. */
+    public Path save(long step, MultimodalModel model, AdamW optimizer, ObjectNode state, Provenance provenance, Extra extra)
+            throws IOException {
         Files.createDirectories(root);
         Path target = root.resolve(name(step));
         Path tmp = Files.createTempDirectory(root, ".tmp-" + name(step) + "-");
         try {
             model.saveWith(tmp, provenance);
             optimizer.save(tmp.resolve(OPTIMIZER));
+            extra.writeInto(tmp);
             AtomicFiles.writeString(tmp.resolve(STATE), JSON.writeValueAsString(state));
             FileTrees.delete(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -13,6 +13,7 @@ import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.loss.ContrastiveLoss;
 import io.openautoglm.train.loss.FusionObjectives;
 import io.openautoglm.train.loss.TagLoss;
+import io.openautoglm.train.loss.TripletLoss;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,6 +31,15 @@ final class MultiTaskLoss {
 
     static Result compute(ClipModel net, ParameterStore store, NDManager micros, Batch batch, TrainConfig.Loss weights,
             SplittableRandom random) {
+        return compute(net, store, micros, batch, weights, random, AlignmentObjectives.none(), 0);
+    }
+
+    /**
+     * @param alignment the momentum encoder, queue and teacher of the run (for the objectives that need them)
+     * @param progress how far the run is, in [0, 1] (the triplet margin and distillation temperature follow it)
+     */
+    static Result compute(ClipModel net, ParameterStore store, NDManager micros, Batch batch, TrainConfig.Loss weights,
+            SplittableRandom random, AlignmentObjectives alignment, double progress) {
         int b = batch.size();
         int texts = b + batch.negatives();
         int t = batch.contextLength();
@@ -49,9 +59,20 @@ final class MultiTaskLoss {
         if (weights.contrastive() > 0) {
             NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
             NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
-            NDArray loss = ContrastiveLoss.multiPositive(images, captions, logitFactor, imageToText,
-                    textToImage); // ()
+            NDArray loss = alignment.momentumContrast()
+                    ? alignment.momentumContrast(micros, batch, pixels, ids, images, captions, logitFactor) // () keys from the momentum towers and the queue
+                    : ContrastiveLoss.multiPositive(images, captions, logitFactor, imageToText, textToImage); // ()
             total = add(total, loss, weights.contrastive(), parts, "contrastive");
+        }
+        TrainConfig.Triplet triplet = weights.triplet();
+        if (triplet != null && triplet.weight() > 0) {
+            NDArray loss = TripletLoss.loss(images, captions, batch.imageToText(), batch.textToImage(), triplet.marginAt(progress),
+                    triplet.mining(), random); // ()
+            total = add(total, loss, triplet.weight(), parts, "triplet");
+        }
+        if (weights.distill() != null && weights.distill().weight() > 0) {
+            NDArray loss = alignment.distill(micros, batch, pixels, ids, images, captions, progress); // ()
+            total = add(total, loss, weights.distill().weight(), parts, "distill");
         }
         if (weights.matching() > 0) {
             NDArray loss = matching(net, store, micros, batch, imageTokens, captionTokens, ids, images, captions,

@@ -12,6 +12,7 @@ import io.openautoglm.core.nn.ParamBlock;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.Batch;
 import io.openautoglm.train.optim.AdamW;
+import io.openautoglm.train.optim.HypergradientRate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,9 @@ public final class TrainStep {
     private final int gradAccum;
     private final double gradClip;
     private final long seed;
+    private AlignmentObjectives alignment = AlignmentObjectives.none();
+    private HypergradientRate hypergradient;
+    private long totalSteps = 1;
 
     /**
      * @param weights which objectives train and how much each counts
@@ -77,6 +81,29 @@ public final class TrainStep {
     /** The step a training config describes (its loss weights, accumulation, clipping and seed). */
     public TrainStep(MultimodalModel model, AdamW optimizer, TrainConfig config) {
         this(model, optimizer, config.loss(), config.optim().gradAccum(), config.optim().gradClip(), config.seed());
+        this.totalSteps = config.optim().steps();
+        TrainConfig.Hypergradient h = config.optim().hypergradient();
+        this.hypergradient = h == null ? null : new HypergradientRate(h.beta(), h.rule());
+    }
+
+    /** The step of a config with the run's momentum encoder, queue and teacher. */
+    TrainStep(MultimodalModel model, AdamW optimizer, TrainConfig config, AlignmentObjectives alignment) {
+        this(model, optimizer, config);
+        this.alignment = alignment;
+    }
+
+    AdamW optimizer() {
+        return optimizer;
+    }
+
+    /** The learning-rate multiplier of {@code optim.hypergradient}, or null when the rate follows the schedule alone. */
+    public HypergradientRate hypergradient() {
+        return hypergradient;
+    }
+
+    /** Where step {@code step} (0-based) is in the run, from 0 at the first to 1 at the last. */
+    double progress(long step) {
+        return totalSteps <= 1 ? 1.0 : Math.min(1.0, (double) step / (totalSteps - 1));
     }
 
     /**
@@ -89,9 +116,10 @@ public final class TrainStep {
      * @param skipped the loss or norm was not finite, so the update was dropped
      * @param nonFinite names of the parameters whose gradients were not finite (only when skipped)
      * @param phases wall-clock seconds of each part of the step
+     * @param lr the learning rate the update used (the scheduled one, times the hypergradient multiplier if any)
      */
     public record Result(double loss, Map<String, Double> parts, double gradNorm, double logitScale, boolean skipped,
-            List<String> nonFinite, Phases phases) {}
+            List<String> nonFinite, Phases phases, double lr) {}
 
     /**
      * Seconds spent in forward and loss, backward (and freeing the graph), the gradient norm, and
@@ -131,7 +159,7 @@ public final class TrainStep {
                 try (NDManager micros = scope.newSubManager(); GradientCollector gc = TorchRuntime.engine().newGradientCollector()) {
                     ParameterStore store = new ParameterStore(micros, false);
                     MultiTaskLoss.Result result = MultiTaskLoss.compute(net, store, micros, batch, weights,
-                            new SplittableRandom(seed * 0x9E3779B97F4A7C15L + position));
+                            new SplittableRandom(seed * 0x9E3779B97F4A7C15L + position), alignment, progress(step));
                     NDArray value = result.total(); // ()
                     loss += value.getFloat() / gradAccum;
                     result.parts().forEach((k, v) -> parts.merge(k, v / gradAccum, Double::sum));
@@ -152,10 +180,15 @@ public final class TrainStep {
                 List<String> bad = optimizer.nonFiniteGradients(scope);
                 optimizer.zeroGradients(scope);
                 return new Result(loss, Collections.unmodifiableMap(parts), norm, logitScale.getFloat(), true, bad,
-                        new Phases(sec(forwardNanos), sec(backwardNanos), sec(n1 - n0), sec(System.nanoTime() - n1)));
+                        new Phases(sec(forwardNanos), sec(backwardNanos), sec(n1 - n0), sec(System.nanoTime() - n1)), lr);
             }
             double scale = gradClip > 0 && norm > gradClip ? gradClip / norm : 1.0;
-            optimizer.step(lr, scale, scope);
+            double rate = lr;
+            if (hypergradient != null) {
+                rate = lr * hypergradient.update(optimizer.hypergradientProducts(scope));
+            }
+            optimizer.step(rate, scale, scope);
+            alignment.afterUpdate(scope);
             float current = logitScale.getFloat();
             if (current > MAX_LOGIT_SCALE) {
                 logitScale.set(new float[] {MAX_LOGIT_SCALE});
@@ -163,7 +196,7 @@ public final class TrainStep {
             }
             long u1 = System.nanoTime();
             return new Result(loss, Collections.unmodifiableMap(parts), norm, current, false, List.of(),
-                    new Phases(sec(forwardNanos), sec(backwardNanos), sec(n1 - n0), sec(u1 - n1)));
+                    new Phases(sec(forwardNanos), sec(backwardNanos), sec(n1 - n0), sec(u1 - n1)), rate);
         }
     }
 

@@ -43,6 +43,9 @@ public final class Trainer {
 
     private static final int MAX_CONSECUTIVE_SKIPS = 5;
 
+    /** The hypergradient's learning-rate multiplier, in metrics.jsonl and trainer_state.json. */
+    static final String LR_SCALE = "lr_scale";
+
     private final TrainConfig config;
     private final Validator validator;
     private final PrintStream log;
@@ -98,7 +101,7 @@ public final class Trainer {
         Files.createDirectories(out);
         String configYaml = TrainConfigLoader.toYaml(config);
         if (latest.isPresent()) {
-            String saved = CheckpointStore.readState(latest.get()).path("config_yaml").asText();
+            String saved = withDefaults(CheckpointStore.readState(latest.get()).path("config_yaml").asText(), latest.get());
             if (!withoutOut(saved).equals(withoutOut(configYaml))) {
                 throw new UserInputException("the config differs from the one " + latest.get() + " was trained with; "
                         + "exact resume needs the same config (see its trainer_state.json)");
@@ -117,7 +120,11 @@ public final class Trainer {
         io.openautoglm.core.MklVendorCheck.note().ifPresent(log::println);
 
         String name = out.toAbsolutePath().normalize().getFileName().toString();
-        try (MultimodalModel model = latest.isPresent() ? resumeModel(latest.get()) : TrainingModels.create(config, train, out, name)) {
+        if (config.loss().distill() != null && !Files.isDirectory(Path.of(config.loss().distill().teacher()))) {
+            throw new UserInputException("loss.distill.teacher: no model folder at " + config.loss().distill().teacher());
+        }
+        try (MultimodalModel model = latest.isPresent() ? resumeModel(latest.get()) : TrainingModels.create(config, train, out, name);
+                AlignmentObjectives alignment = AlignmentObjectives.open(config, model, captions(train))) {
             Map<String, Parameter> trainable = TrainStep.trainableParameters(model);
             long startStep = 0;
             double bestScore = Double.NEGATIVE_INFINITY;
@@ -129,21 +136,26 @@ public final class Trainer {
                             config.data().loaderThreads(), config.data().prefetchBatches(), heads(model),
                             config.data().corruptions().augmentation())) {
                 Origin origin = new Origin(trainManifest, Sha256.of(trainManifest.file()), initWeightsSha256(model, latest.isPresent()));
+                TrainStep trainStep = new TrainStep(model, optimizer, config, alignment);
                 if (latest.isPresent()) {
                     ObjectNode state = CheckpointStore.readState(latest.get());
                     startStep = state.path("step").asLong();
                     bestScore = state.path("best_score").asDouble(Double.NEGATIVE_INFINITY);
                     optimizer.load(latest.get().resolve(CheckpointStore.OPTIMIZER));
+                    alignment.load(latest.get());
+                    if (trainStep.hypergradient() != null) {
+                        trainStep.hypergradient().restore(state.path(LR_SCALE).asDouble(1.0));
+                    }
                     log.printf(Locale.ROOT, "resuming from %s at step %d%n", latest.get(), startStep);
                 }
-                return loop(model, optimizer, loader, checkpoints, val, out, configYaml, origin, startStep, bestScore, stopAfter);
+                return loop(model, trainStep, alignment, loader, checkpoints, val, out, configYaml, origin, startStep, bestScore, stopAfter);
             }
         }
     }
 
-    private Result loop(MultimodalModel model, AdamW optimizer, BatchLoader loader, CheckpointStore checkpoints, Manifest val,
-            Path out, String configYaml, Origin origin, long startStep, double bestScore, long stopAfter)
-            throws IOException {
+    private Result loop(MultimodalModel model, TrainStep trainStep, AlignmentObjectives alignment, BatchLoader loader,
+            CheckpointStore checkpoints, Manifest val, Path out, String configYaml, Origin origin, long startStep, double bestScore,
+            long stopAfter) throws IOException {
         TrainConfig.Optim o = config.optim();
         LearningRateSchedule schedule = new LearningRateSchedule(o.lr(), Math.min(o.warmupSteps(), o.steps()), o.steps(), o.minLrRatio());
         Progress progress = Progress.start(new java.io.PrintWriter(log, true), "train steps", o.steps(), startStep);
@@ -152,7 +164,6 @@ public final class Trainer {
         double lossSinceLog = 0;
         int stepsSinceLog = 0;
         Path bestDir = out.resolve("best");
-        TrainStep trainStep = new TrainStep(model, optimizer, config);
         try (MetricsLog metrics = new MetricsLog(out.resolve("metrics.jsonl"), startStep)) {
             for (long step = startStep; step < o.steps(); step++) {
                 double lr = schedule.at(step);
@@ -170,7 +181,11 @@ public final class Trainer {
                     if (stats.parts().size() > 1) {
                         stats.parts().forEach((k, v) -> line.put("loss_" + k, v));
                     }
-                    line.put("lr", lr);
+                    line.put("lr", stats.lr());
+                    if (trainStep.hypergradient() != null) {
+                        line.put("lr_scheduled", lr);
+                        line.put(LR_SCALE, trainStep.hypergradient().scale());
+                    }
                     line.put("grad_norm", stats.gradNorm());
                     line.put("logit_scale", stats.logitScale());
                     line.put("epoch", loader.epochsAt(done * o.gradAccum()));
@@ -179,7 +194,7 @@ public final class Trainer {
                     lossSinceLog = 0;
                     stepsSinceLog = 0;
                 }
-                progress.set(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats.loss(), lr));
+                progress.set(done, String.format(Locale.ROOT, "loss %.4f lr %.2e", stats.loss(), stats.lr()));
                 boolean last = done == o.steps();
                 String stopping = stop.reason(); // at the last step a stop changes nothing: the run ends anyway
                 boolean evalNow = val != null && validator != null && (stopping == null || last)
@@ -216,7 +231,11 @@ public final class Trainer {
                     state.put("best_score", bestScore);
                     state.put("best_metric", config.run().bestMetric());
                     state.put("config_yaml", configYaml);
-                    Path ckpt = checkpoints.save(done, model, optimizer, state, provenance(model, done, lastLoss, lastMetrics, origin, configYaml));
+                    if (trainStep.hypergradient() != null) {
+                        state.put(LR_SCALE, trainStep.hypergradient().scale());
+                    }
+                    Path ckpt = checkpoints.save(done, model, trainStep.optimizer(), state,
+                            provenance(model, done, lastLoss, lastMetrics, origin, configYaml), alignment::save);
                     if (best || (last && !Files.exists(bestDir))) {
                         checkpoints.markBest(ckpt, bestDir);
                     }
@@ -256,6 +275,11 @@ public final class Trainer {
             throw new IllegalStateException("training diverged: " + consecutiveSkips
                     + " steps in a row gave non-finite losses or gradients; lower optim.lr or raise optim.warmup_steps");
         }
+    }
+
+    /** The captions the teacher of loss.distill must tokenize as the student does. */
+    private static List<String> captions(ImageTextDataset train) {
+        return train.examples().stream().flatMap(ex -> ex.captions().stream()).distinct().limit(500).toList();
     }
 
     /** What the heads beside the contrastive loss learn from, or null when none trains. */
@@ -312,6 +336,18 @@ public final class Trainer {
                 origin.trainManifest().file().toString(), origin.trainManifestSha256(), config.data().val(),
                 config.model().initFrom(), origin.initWeightsSha256(), configYaml, metrics, Instant.now().toString());
         return training.addTo(model.typedProvenance());
+    }
+
+    /**
+     * A checkpoint's config with the keys added since it was written at their defaults, so a
+     * checkpoint from before a new option resumes; as saved if it no longer binds.
+     */
+    private static String withDefaults(String savedYaml, Path checkpoint) {
+        try {
+            return TrainConfigLoader.toYaml(TrainConfigLoader.fromSavedYaml(savedYaml, checkpoint.toString()));
+        } catch (UserInputException e) {
+            return savedYaml;
+        }
     }
 
     /** Runs may move: the output folder is not part of what must match for an exact resume. */

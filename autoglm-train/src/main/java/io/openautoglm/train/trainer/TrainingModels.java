@@ -52,19 +52,35 @@ public final class TrainingModels {
         if (m.initFrom() != null && !m.initFrom().isBlank()) {
             model = grow(MultimodalModel.load(Path.of(m.initFrom())), Path.of(m.initFrom()), texts, train, config, out, name);
         } else {
-            WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
             Path tokenizer = out.resolve("tokenizer.json");
-            WordTokenizerBuilder.write(vocab, tokenizer);
-            ClipConfig clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
-                    vocab.bosId(), vocab.eosId());
+            ClipConfig clip;
+            PreprocessorConfig preprocessor = PreprocessorConfig.clipDefaults(m.imageSize());
+            if (config.loss().distill() != null) {
+                // A distilled student reads the teacher's token ids and pixels: it takes the teacher's tokenizer and preprocessing.
+                ModelDirectory teacher = ModelDirectory.read(Path.of(config.loss().distill().teacher()));
+                if (teacher.preprocessor().imageSize() != m.imageSize()) {
+                    throw new UserInputException("loss.distill.teacher reads " + teacher.preprocessor().imageSize() + "-pixel pictures, "
+                            + "but model.image_size is " + m.imageSize() + ": the student must see the teacher's pixels; set model.image_size="
+                            + teacher.preprocessor().imageSize());
+                }
+                java.nio.file.Files.copy(teacher.tokenizer(), tokenizer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                ClipConfig.TextConfig t = teacher.config().text();
+                clip = ModelPresets.build(m.preset(), m.imageSize(), t.contextLength(), m.patchStem(), t.vocabSize(), t.padId(), t.bosId(),
+                        t.eosId());
+                preprocessor = teacher.preprocessor();
+            } else {
+                WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
+                WordTokenizerBuilder.write(vocab, tokenizer);
+                clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
+                        vocab.bosId(), vocab.eosId());
+            }
             if (m.fusionLayers() > 0) {
                 clip = clip.withFusion(fusionConfig(m, clip, train));
             }
             if (config.loss().tags() > 0) {
                 clip = clip.withImageTags(tagVocabulary(train, config));
             }
-            model = MultimodalModel.randomlyInitialized(clip, tokenizer, PreprocessorConfig.clipDefaults(m.imageSize()),
-                    config.seed(), name);
+            model = MultimodalModel.randomlyInitialized(clip, tokenizer, preprocessor, config.seed(), name);
         }
         if (config.loss().usesFusion() && !model.hasFusion()) {
             model.close();
