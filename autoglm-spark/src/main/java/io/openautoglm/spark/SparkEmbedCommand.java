@@ -87,6 +87,7 @@ final class SparkEmbedCommand implements Callable<Integer> {
         try (SparkEmbedJob.Prepared job = SparkEmbedJob.prepare(request)) { // every check before Spark starts
             SparkSession spark = SparkSession.builder().appName("autoglm spark embed").master(sparkMaster)
                     .config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"))
+                    .config("spark.ui.showConsoleProgress", System.getProperty("spark.ui.showConsoleProgress", "true")) // stages and tasks done, on stderr
                     .getOrCreate();
             try {
                 result = SparkEmbedJob.run(spark, job, StopSignal.process());
@@ -97,7 +98,7 @@ final class SparkEmbedCommand implements Callable<Integer> {
         if (result.stoppedBy() != null) {
             err.printf(Locale.ROOT, "autoglm: stopped by %s: %d of %d partitions of this run were written and are kept in %s;"
                     + " run the same command again to embed the rest (pictures already embedded are skipped)%n",
-                    result.stoppedBy(), result.partitionsWritten(), result.partitions(), result.out());
+                    result.stoppedBy(), result.partitionsWritten(), result.partitions(), out);
             err.flush();
             return StopSignal.process().exitCode();
         }
@@ -149,10 +150,10 @@ final class SparkEmbedCommand implements Callable<Integer> {
             o.println(root.toString());
         } else {
             o.printf(Locale.ROOT, "%s: %d pictures: %d embedded, %d unchanged, %d failed; %d partitions; %.1f s (%.1f embedded/s)%n",
-                    r.out(), r.total(), r.embedded(), r.unchanged(), r.failed(), r.partitions(), r.seconds(),
+                    out, r.total(), r.embedded(), r.unchanged(), r.failed(), r.partitions(), r.seconds(),
                     r.embedded() / Math.max(r.seconds(), 1e-9));
             if (r.failed() > 0) {
-                o.println("  not embedded (all of them in " + r.out() + "/" + OutputFolder.FAILURES + "; fix them and run the same command again):");
+                o.println("  not embedded (all of them in " + out + "/" + OutputFolder.FAILURES + "; fix them and run the same command again):");
                 r.someFailures().forEach(f -> o.println("    " + f.path() + ": " + f.reason()));
             }
         }
