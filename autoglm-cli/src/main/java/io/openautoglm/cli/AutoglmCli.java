@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             GraphCommand.class,
             DemoCommand.class,
             ServeCommand.class,
+            SparkCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {
