@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CaptionCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
+            ExportCommand.class,
             DataCommand.class,
             EvalCommand.class,
             IndexCommand.class,
