@@ -46,7 +46,7 @@ class ExportOnnxCommandTest {
         }
         CliRunner inspect = CliRunner.run("inspect", onnx.toString());
         assertThat(inspect.exitCode()).as(inspect.err()).isZero();
-        assertThat(inspect.out()).contains("Open-AutoGLM ONNX export");
+        assertThat(inspect.out()).contains("Open-AutoGLM ONNX export").contains("backend     ONNX Runtime 1.29.0");
     }
 
     @Test
