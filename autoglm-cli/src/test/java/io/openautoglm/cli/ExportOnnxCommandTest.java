@@ -115,6 +115,33 @@ class ExportOnnxCommandTest {
     }
 
     @Test
+    void classifyAndEvalRetrievalGiveTheDjlAnswers() throws Exception {
+        Path data = tmp.resolve("shapeworld");
+        assertThat(CliRunner.run("data", "shapeworld", "--out", data.toString(), "--count", "24", "--seed", "4", "--splits", "0,0,1")
+                .exitCode()).isZero();
+        Path manifest = data.resolve("test.jsonl");
+        JsonNode djl = json(CliRunner.run("eval", "retrieval", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--manifest",
+                manifest.toString(), "--format", "json"));
+        JsonNode ours = json(CliRunner.run("eval", "retrieval", "--model", onnx.toString(), "--manifest", manifest.toString(),
+                "--format", "json"));
+        assertThat(ours.get("n").asInt()).isEqualTo(djl.get("n").asInt()).isPositive();
+        for (String direction : List.of("text_to_image", "image_to_text")) {
+            assertThat(ours.get(direction).get("MRR").asDouble()).as(direction)
+                    .isCloseTo(djl.get(direction).get("MRR").asDouble(), org.assertj.core.data.Offset.offset(0.02));
+        }
+        String picture = Files.list(data.resolve("images")).sorted().findFirst().orElseThrow().toString();
+        String[] args = {"--labels", "circle,square,triangle,star,diamond,hexagon", "--format", "json", picture};
+        JsonNode djlLabels = json(CliRunner.run(concat(new String[] {"classify", "--model", TrainAndDemoCommandTest.BUNDLED.toString()}, args)));
+        JsonNode ourLabels = json(CliRunner.run(concat(new String[] {"classify", "--model", onnx.toString()}, args)));
+        JsonNode a = djlLabels.get("results").get(0).get("labels");
+        JsonNode b = ourLabels.get("results").get(0).get("labels");
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i).get("label").asText()).isEqualTo(a.get(i).get("label").asText());
+            assertThat(b.get(i).get("score").asDouble()).isCloseTo(a.get(i).get("score").asDouble(), org.assertj.core.data.Offset.offset(1e-3));
+        }
+    }
+
+    @Test
     void mistakesGetOneLine() {
         CliRunner.assertOneLineError(CliRunner.run("export", "onnx", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--out",
                 tmp.resolve("x").toString(), "--opset", "13"), "--opset 13 is not supported", "17 to 21");

@@ -5,6 +5,7 @@ import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A model folder that another backend runs (ONNX Runtime in autoglm-onnx), found with
@@ -28,8 +29,9 @@ public interface ModelFolderLoader {
      * @param parameterCounts as {@link MultimodalModel#parameterCounts()}: vision, text, projections, fusion, total
      * @param weightsSha256 what identifies these weights for an index: for an export, the SHA-256 of the
      *     checkpoint it was exported from (the same vector space, checked at export); else of the graph files
+     *     (asked only by indexes and the server's search, so a large folder is not hashed on every load)
      */
     record LoadedFolder(EmbeddingRuntime runtime, ClipConfig config, PreprocessorConfig preprocessor, Path tokenizer,
             Provenance provenance, float logitScale, Map<String, Long> parameterCounts, CheckpointLayout layout,
-            String weightsSha256) {}
+            Supplier<String> weightsSha256) {}
 }

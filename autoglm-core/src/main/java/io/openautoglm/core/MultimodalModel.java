@@ -208,7 +208,7 @@ public final class MultimodalModel implements AutoCloseable {
      * it was exported from takes its vectors); null on DJL, where the safetensors file is the identity.
      */
     public String foreignWeightsSha256() {
-        return foreign == null ? null : foreign.weightsSha256();
+        return foreign == null ? null : foreign.weightsSha256().get();
     }
 
     private void requireDjl(String what) {

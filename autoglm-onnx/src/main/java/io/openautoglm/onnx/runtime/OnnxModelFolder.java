@@ -108,7 +108,7 @@ public final class OnnxModelFolder implements ModelFolderLoader {
                     config.projectionDim(), config.text().eosId());
             float logitScale = logitScale(root, config);
             return new LoadedFolder(runtime, config, preprocessor, tokenizer, provenance, logitScale,
-                    parameterCounts(provenanceJson, graphs), layout, weightsIdentity(provenanceJson, graphs));
+                    parameterCounts(provenanceJson, graphs), layout, memoized(() -> weightsIdentity(provenanceJson, graphs)));
         } catch (RuntimeException e) {
             for (OrtSession s : opened) {
                 try {
@@ -176,6 +176,18 @@ public final class OnnxModelFolder implements ModelFolderLoader {
             }
         }
         return Sha256.hex(digest);
+    }
+
+    private static java.util.function.Supplier<String> memoized(java.util.function.Supplier<String> compute) {
+        String[] value = new String[1];
+        return () -> {
+            synchronized (value) {
+                if (value[0] == null) {
+                    value[0] = compute.get();
+                }
+                return value[0];
+            }
+        };
     }
 
     private static long size(Path file) {
