@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CaptionCommand.class,
             InspectCommand.class,
             ConvertCommand.class,
+            ExportCommand.class,
             DataCommand.class,
             EvalCommand.class,
             IndexCommand.class,
@@ -103,7 +104,7 @@ public final class AutoglmCli implements Runnable {
     }
 
     /**
-     * The long jobs: training, index build, every evaluation and the demo. While one runs, SIGTERM
+     * The long jobs: training, index build, every evaluation, the demo and an ONNX export. While one runs, SIGTERM
      * and SIGINT ask it to stop at its next safe point ({@link StopSignal}): it ends between steps
      * or batches, keeps what it must (a checkpoint, a commit), prints one line saying how to go on,
      * and the CLI exits 143 (SIGTERM) or 130 (SIGINT). {@code serve} drains on SIGTERM by itself.
@@ -112,6 +113,7 @@ public final class AutoglmCli implements Runnable {
         Object job = command.userObject();
         CommandLine.Model.CommandSpec parent = command.parent();
         return job instanceof TrainCommand || job instanceof IndexBuildCommand || job instanceof DemoCommand
+                || job instanceof ExportOnnxCommand
                 || (parent != null && parent.userObject() instanceof EvalCommand);
     }
 }

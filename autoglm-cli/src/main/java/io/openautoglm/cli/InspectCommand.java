@@ -38,6 +38,7 @@ final class InspectCommand implements Callable<Integer> {
             root.put("path", dir.toString());
             root.put("layout", m.layout().name());
             root.put("layout_description", m.layout().description());
+            root.put("backend", m.runtime().name());
             root.set("config", m.config().toJson());
             root.set("preprocessor", m.preprocessor().toJson());
             ObjectNode params = root.putObject("parameters");
@@ -55,6 +56,7 @@ final class InspectCommand implements Callable<Integer> {
                 PreprocessorConfig p = m.preprocessor();
                 out.printf("model       %s%n", dir);
                 out.printf("layout      %s%n", m.layout().description());
+                out.printf("backend     %s%n", m.runtime().name());
                 out.printf("vision      ViT %d px, patch %d, width %d, %d layers, %d heads, mlp %d, %s%n",
                         v.imageSize(), v.patchSize(), v.width(), v.layers(), v.heads(), v.mlpSize(), v.activation().key());
                 out.printf("text        vocab %d, context %d, width %d, %d layers, %d heads, mlp %d, %s%n",

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /**
  * The public entry point: a CLIP-family dual encoder with its tokenizer and image processor.
@@ -36,8 +37,8 @@ public final class MultimodalModel implements AutoCloseable {
     public static final String VERSION = "0.1.0-SNAPSHOT";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final NDManager manager; // owns the weights
-    private final ClipModel network;
+    private final NDManager manager; // owns the weights; null when another backend runs the towers
+    private final ClipModel network; // null when another backend runs the towers (an ONNX folder)
     private final ClipTokenizer tokenizer;
     private final ClipImageProcessor processor;
     private final ImageLoader imageLoader;
@@ -46,9 +47,17 @@ public final class MultimodalModel implements AutoCloseable {
     private final byte[] tokenizerJson; // kept: the file it came from may be gone when we save (pruned checkpoints)
     private final Provenance provenance;
     private final EmbeddingRuntime runtime;
+    private final ModelFolderLoader.LoadedFolder foreign; // what another backend loaded; null on DJL
 
     private MultimodalModel(NDManager manager, ClipModel network, Path tokenizerFile, PreprocessorConfig preprocessor,
             String name, CheckpointLayout layout, Provenance provenance) {
+        this(manager, network, network.config(), tokenizerFile, preprocessor, name, layout, provenance,
+                new DjlEmbeddingRuntime(manager, network, preprocessor.imageSize()), null);
+    }
+
+    private MultimodalModel(NDManager manager, ClipModel network, ClipConfig config, Path tokenizerFile,
+            PreprocessorConfig preprocessor, String name, CheckpointLayout layout, Provenance provenance,
+            EmbeddingRuntime runtime, ModelFolderLoader.LoadedFolder foreign) {
         this.manager = manager;
         this.network = network;
         try {
@@ -56,17 +65,26 @@ public final class MultimodalModel implements AutoCloseable {
         } catch (IOException e) {
             throw new UserInputException("cannot read " + tokenizerFile + ": " + e.getMessage(), e);
         }
-        this.tokenizer = new ClipTokenizer(tokenizerFile, network.config().text());
+        this.tokenizer = new ClipTokenizer(tokenizerFile, config.text());
         this.processor = new ClipImageProcessor(preprocessor);
         this.imageLoader = new ImageLoader();
         this.name = name;
         this.layout = layout;
         this.provenance = provenance;
-        this.runtime = new DjlEmbeddingRuntime(manager, network, preprocessor.imageSize());
+        this.runtime = runtime;
+        this.foreign = foreign;
     }
 
-    /** Loads a model folder in any layout we read; one clear {@link UserInputException} if we cannot. */
+    /**
+     * Loads a model folder in any layout we read; one clear {@link UserInputException} if we cannot. A
+     * folder that a registered {@link ModelFolderLoader} recognizes (an ONNX export) runs on that backend.
+     */
     public static MultimodalModel load(Path dir) {
+        for (ModelFolderLoader loader : ServiceLoader.load(ModelFolderLoader.class)) {
+            if (loader.recognizes(dir)) {
+                return fromForeign(dir, loader.load(dir));
+            }
+        }
         ModelDirectory source = ModelDirectory.read(dir);
         NDManager manager = TorchRuntime.engine().newBaseManager();
         try (SafetensorsReader reader = SafetensorsReader.open(source.weights())) {
@@ -80,6 +98,27 @@ public final class MultimodalModel implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    private static MultimodalModel fromForeign(Path dir, ModelFolderLoader.LoadedFolder folder) {
+        try {
+            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            return new MultimodalModel(null, null, folder.config(), folder.tokenizer(), folder.preprocessor(), name,
+                    folder.layout(), folder.provenance(), folder.runtime(), folder);
+        } catch (RuntimeException e) {
+            closeRuntime(folder.runtime());
+            throw e;
+        }
+    }
+
+    private static void closeRuntime(EmbeddingRuntime runtime) {
+        if (runtime instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close " + runtime.name() + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -122,6 +161,7 @@ public final class MultimodalModel implements AutoCloseable {
      * frozen. A loaded model starts fully frozen.
      */
     public void setTrainable(java.util.function.Predicate<String> byName) {
+        requireDjl("trainable parameters");
         network.namedParameters().forEach((name, p) -> p.freeze(!byName.test(name)));
     }
 
@@ -132,7 +172,7 @@ public final class MultimodalModel implements AutoCloseable {
     }
 
     public ClipConfig config() {
-        return network.config();
+        return foreign != null ? foreign.config() : network.config();
     }
 
     public CheckpointLayout layout() {
@@ -144,20 +184,47 @@ public final class MultimodalModel implements AutoCloseable {
     }
 
     public int embeddingDim() {
-        return network.config().projectionDim();
+        return config().projectionDim();
     }
 
-    /** The underlying DJL block, for training and export. */
+    /** The underlying DJL block, for training and export; one clear error for a model another backend runs. */
     public ClipModel network() {
+        requireDjl("its DJL network (training, export, conversion)");
         return network;
     }
 
     public NDManager manager() {
+        requireDjl("a DJL NDManager (training)");
         return manager;
+    }
+
+    /** Whether DJL runs this model's towers (false for an ONNX folder: embeddings only, no training or fusion). */
+    public boolean runsOnDjl() {
+        return foreign == null;
+    }
+
+    /**
+     * For a model another backend runs, the SHA-256 standing for its weights (an index built with the model
+     * it was exported from takes its vectors); null on DJL, where the safetensors file is the identity.
+     */
+    public String foreignWeightsSha256() {
+        return foreign == null ? null : foreign.weightsSha256().get();
+    }
+
+    private void requireDjl(String what) {
+        if (foreign != null) {
+            throw new UserInputException("model " + name + " runs on " + runtime.name() + " (" + layout.description()
+                    + "), which has no " + what + "; use the DJL model folder it was exported from");
+        }
     }
 
     public ClipTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The tokenizer.json this model was loaded with, as bytes (exports copy it). */
+    public byte[] tokenizerJson() {
+        return tokenizerJson.clone();
     }
 
     public ClipImageProcessor imageProcessor() {
@@ -170,6 +237,9 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** exp(logit_scale): the factor on cosine similarities in CLIP's logits. */
     public float logitScale() {
+        if (foreign != null) {
+            return foreign.logitScale();
+        }
         try (NDManager scope = manager.newSubManager()) {
             return network.logitFactor(new ParameterStore(scope, false), scope.zeros(new Shape(1)), false).getFloat();
         }
@@ -177,12 +247,12 @@ public final class MultimodalModel implements AutoCloseable {
 
     /** Parameter counts: vision tower, text tower, and the projections with the logit scale. */
     public Map<String, Long> parameterCounts() {
-        return network.parameterCounts();
+        return foreign != null ? foreign.parameterCounts() : network.parameterCounts();
     }
 
     /** Whether {@link #fusion()} is available: the model has matching, answer and caption heads. */
     public boolean hasFusion() {
-        return network.hasFusion();
+        return foreign == null && network.hasFusion();
     }
 
     /**
@@ -190,6 +260,10 @@ public final class MultimodalModel implements AutoCloseable {
      * clear {@link UserInputException} when the model has none.
      */
     public FusionInference fusion() {
+        if (foreign != null) {
+            throw new UserInputException("model " + name + " runs on " + runtime.name() + " and has no fusion heads "
+                    + "(matching, question answering, captioning are not exported); use a DJL fusion model for them");
+        }
         if (!network.hasFusion()) {
             throw new UserInputException("model " + name + " has no fusion heads (matching, question answering, captioning); "
                     + "use a model trained with them, such as models/autoglm-shapes-tiny-fusion");
@@ -210,7 +284,7 @@ public final class MultimodalModel implements AutoCloseable {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + options.batchSize()));
             long[] ids = tokenizer.encodeBatch(batch); // (B, T) padded to the context length
             // Only the columns up to the last end token: the same embeddings for a fraction of the compute.
-            int used = TokenColumns.usedLength(ids, batch.size(), t, network.config().text().eosId());
+            int used = TokenColumns.usedLength(ids, batch.size(), t, config().text().eosId());
             float[][] part = embedTokenIds(TokenColumns.firstColumns(ids, batch.size(), t, used), batch.size(), used,
                     options.normalize());
             System.arraycopy(part, 0, out, start, part.length);
@@ -264,7 +338,7 @@ public final class MultimodalModel implements AutoCloseable {
         return runtime.embedTokenIds(ids, count, length, normalize);
     }
 
-    /** The encoder backend the embedding calls end in (today DJL's PyTorch). */
+    /** The encoder backend the embedding calls end in (DJL's PyTorch, or ONNX Runtime for an ONNX folder). */
     public EmbeddingRuntime runtime() {
         return runtime;
     }
@@ -313,6 +387,7 @@ public final class MultimodalModel implements AutoCloseable {
      * stamped with this build and the time now, and the weights' hash is added.
      */
     public void saveWith(Path dir, Provenance provenance) throws IOException {
+        requireDjl("weights to save as a model directory");
         ModelWriter.write(dir, network, processor.config(), tokenizerJson, provenance.stampedNow());
     }
 
@@ -329,6 +404,10 @@ public final class MultimodalModel implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        } else {
+            closeRuntime(runtime);
+        }
     }
 }

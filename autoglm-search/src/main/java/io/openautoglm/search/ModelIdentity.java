@@ -41,6 +41,10 @@ public record ModelIdentity(String name, String weightsSha256, int dim, boolean 
 
     /** The identity of a loaded model: fingerprints the weights file of its folder (the only reliable fingerprint). */
     public static ModelIdentity of(Path modelDir, MultimodalModel model) {
+        if (!model.runsOnDjl()) { // an ONNX folder: an export stands for the checkpoint it was checked against
+            return new ModelIdentity(model.name(), model.foreignWeightsSha256(), model.embeddingDim(), true,
+                    modelDir.toAbsolutePath().normalize().toString(), null);
+        }
         Path weights = ModelDirectory.read(modelDir).weights();
         try {
             WeightsFingerprint f = WeightsFingerprint.of(weights);

@@ -14,7 +14,11 @@ public enum CheckpointLayout {
     /** A Hugging Face CLIPModel folder: config.json (model_type clip), model.safetensors. */
     HUGGING_FACE("Hugging Face CLIPModel folder"),
     /** An OpenAI/open_clip folder: open_clip_config.json, model.safetensors with OpenAI state-dict names. */
-    OPENAI("OpenAI/open_clip folder");
+    OPENAI("OpenAI/open_clip folder"),
+    /** Our ONNX export (autoglm export onnx): image_model.onnx, text_model.onnx; run by autoglm-onnx, no weights to map. */
+    ONNX("Open-AutoGLM ONNX export"),
+    /** A Hugging Face Optimum ONNX export of CLIP: vision_model.onnx + text_model.onnx, or model.onnx; run by autoglm-onnx. */
+    OPTIMUM_ONNX("Hugging Face Optimum ONNX export");
 
     private final String description;
 
@@ -31,11 +35,16 @@ public enum CheckpointLayout {
         return switch (this) {
             case OPEN_AUTOGLM, HUGGING_FACE -> Set.of("text_model.embeddings.position_ids", "vision_model.embeddings.position_ids");
             case OPENAI -> Set.of("attn_mask", "input_resolution", "context_length", "vocab_size");
+            case ONNX, OPTIMUM_ONNX -> Set.of();
         };
     }
 
     /** For every parameter of a model with this config, where it comes from in this layout. */
     public Map<String, WeightSource> mapping(ClipConfig config) {
+        if (this == ONNX || this == OPTIMUM_ONNX) {
+            throw new io.openautoglm.core.UserInputException(description + ": ONNX graphs hold no checkpoint to map; "
+                    + "use the DJL model folder it was exported from");
+        }
         Map<String, WeightSource> map = new LinkedHashMap<>();
         if (this != OPENAI) {
             for (String name : new ClipModel(config).namedParameters().keySet()) {

@@ -74,6 +74,11 @@ public record ModelDirectory(
             throw new UserInputException(dir + " is not a model directory we can read: expected " + LAYOUTS_WE_READ);
         }
         Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights) && holdsOnnxGraphs(dir)) {
+            throw new UserInputException(dir + " is an ONNX model folder (" + String.join(", ", onnxGraphs(dir))
+                    + "): running it needs autoglm-onnx on the class path (add the io.openautoglm:autoglm-onnx dependency; "
+                    + "the autoglm CLI has it), and training or converting it needs the DJL folder it was exported from");
+        }
         if (!Files.isRegularFile(weights)) {
             String hint = Files.exists(dir.resolve("pytorch_model.bin")) || Files.exists(dir.resolve("open_clip_pytorch_model.bin"))
                     ? " (only a pickled .bin is there: we read safetensors only, since pickle can run code on load; "
@@ -90,8 +95,29 @@ public record ModelDirectory(
         return new ModelDirectory(dir, layout, config, preprocessor, weights, tokenizer, provenance);
     }
 
+    /** The folder that holds the model: {@code given} itself, or a training run folder's final model. */
+    public static Path modelFolder(Path given) {
+        return TrainingRunFolder.modelOf(given);
+    }
+
+    /** The ONNX graph files a folder holds at its top level, by the names ONNX exports use (ours and Optimum's). */
+    public static java.util.List<String> onnxGraphs(Path dir) {
+        java.util.List<String> found = new java.util.ArrayList<>();
+        for (String name : new String[] {"image_model.onnx", "text_model.onnx", "vision_model.onnx", "model.onnx"}) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                found.add(name);
+            }
+        }
+        return found;
+    }
+
+    /** Whether {@link #onnxGraphs} finds any. */
+    public static boolean holdsOnnxGraphs(Path dir) {
+        return !onnxGraphs(dir).isEmpty();
+    }
+
     /** Ours (preprocessor.json), else Hugging Face's preprocessor_config.json, else CLIP defaults. */
-    private static PreprocessorConfig readPreprocessor(Path dir, int imageSize) {
+    public static PreprocessorConfig readPreprocessor(Path dir, int imageSize) {
         Path ours = dir.resolve(PREPROCESSOR);
         if (Files.isRegularFile(ours)) {
             return PreprocessorConfig.fromJson(readJson(ours), imageSize);
@@ -126,7 +152,7 @@ public record ModelDirectory(
         return fallback;
     }
 
-    static JsonNode readJson(Path file) {
+    public static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
