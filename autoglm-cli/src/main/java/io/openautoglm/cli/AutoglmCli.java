@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             DemoCommand.class,
             ServeCommand.class,
+            QuantizeCommand.class, PruneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {
