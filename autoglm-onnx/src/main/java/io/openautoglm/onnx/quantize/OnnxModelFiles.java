@@ -46,7 +46,7 @@ public final class OnnxModelFiles {
         }
         String problem = problem(model);
         if (problem != null) {
-            throw new UserInputException(file + " is not a whole ONNX model (" + problem + "); export it again");
+            throw new UserInputException(file + " is not a whole ONNX model (" + problem + "): truncated or not ONNX; export it again");
         }
         return model;
     }
