@@ -43,12 +43,15 @@ def size_on_disk(model):
 
 
 class Tower(nn.Module):
-    def __init__(self, fn):
+    """One tower as a module holding the model, so its weights export as initializers."""
+
+    def __init__(self, model, image):
         super().__init__()
-        self.fn = fn
+        self.model = model
+        self.image = image
 
     def forward(self, x):
-        return self.fn(x)
+        return self.model.encode_image(x, normalize=False) if self.image else self.model.encode_text(x, normalize=False)
 
 
 def export(model, out_dir):
@@ -57,10 +60,10 @@ def export(model, out_dir):
     ids = torch.randint(1, 49406, (2, 77))
     ids[:, 0], ids[:, -1] = peer.BOS, peer.EOS
     with torch.no_grad():
-        torch.onnx.export(Tower(lambda x: model.encode_image(x, normalize=False)), px, os.path.join(out_dir, "vision.onnx"),
+        torch.onnx.export(Tower(model, True), px, os.path.join(out_dir, "vision.onnx"),
                           input_names=["pixel_values"], output_names=["image_embeds"],
                           dynamic_axes={"pixel_values": {0: "batch"}, "image_embeds": {0: "batch"}}, opset_version=14)
-        torch.onnx.export(Tower(lambda x: model.encode_text(x, normalize=False)), ids, os.path.join(out_dir, "text.onnx"),
+        torch.onnx.export(Tower(model, False), ids, os.path.join(out_dir, "text.onnx"),
                           input_names=["input_ids"], output_names=["text_embeds"],
                           dynamic_axes={"input_ids": {0: "batch"}, "text_embeds": {0: "batch"}}, opset_version=14)
     print("exported %s/vision.onnx and %s/text.onnx" % (out_dir, out_dir))

@@ -96,6 +96,7 @@ public final class Int8Quantizer {
         private final List<String> left;
         private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
         private final Map<String, NodeProto> producers = new HashMap<>();
+        private final Map<String, TensorProto> constants = new HashMap<>(); // Constant nodes' tensors, by output
         private final List<TensorProto> added = new ArrayList<>();
         private final Set<String> usedNames = new HashSet<>();
         private int counter;
@@ -108,6 +109,11 @@ public final class Int8Quantizer {
             graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
             for (NodeProto n : graph.getNodeList()) {
                 n.getOutputList().forEach(o -> producers.put(o, n));
+                if (n.getOpType().equals("Constant") && n.getDomain().isEmpty()) {
+                    // Exporters that trace weights as constants (TorchScript on closures, some converters) put them here.
+                    n.getAttributeList().stream().filter(a -> a.getName().equals("value") && a.hasT()).findFirst()
+                            .ifPresent(a -> constants.put(n.getOutput(0), a.getT().toBuilder().setName(n.getOutput(0)).build()));
+                }
                 usedNames.addAll(n.getOutputList());
                 usedNames.add(n.getName());
             }
@@ -205,12 +211,15 @@ public final class Int8Quantizer {
         /** Gather over a large float (V, D) table on axis 0 -> int8 rows, each scaled back after the lookup. */
         private List<NodeProto> embedding(NodeProto n) {
             String what = "Gather " + label(n);
-            TensorProto t = initializers.get(n.getInput(0));
+            TensorProto t = stored(n.getInput(0));
             if (t == null || t.getDimsCount() != 2 || intAttr(n, "axis", 0) != 0) {
                 return null;
             }
-            if (!OnnxTensors.isFloat(t) || OnnxTensors.isExternal(t)) {
-                left.add(what + ": table " + t.getName() + " is not an inline float32 tensor");
+            if (!OnnxTensors.isFloat(t)) {
+                return null; // index tables (shapes, ids): nothing to gain
+            }
+            if (OnnxTensors.isExternal(t)) {
+                left.add(what + ": table " + t.getName() + " lives in external data");
                 return null;
             }
             if (options.excludedNodes().contains(n.getName())) {
@@ -245,13 +254,13 @@ public final class Int8Quantizer {
 
         /** The weight behind a product's B: an initializer, or a 2-D Transpose of one; null when computed. */
         private Weight weight(String name, boolean transposed) {
-            TensorProto t = initializers.get(name);
+            TensorProto t = stored(name);
             if (t == null) {
                 NodeProto p = producers.get(name);
                 if (p == null || !p.getOpType().equals("Transpose") || !p.getDomain().isEmpty()) {
                     return null;
                 }
-                t = initializers.get(p.getInput(0));
+                t = stored(p.getInput(0));
                 List<Long> perm = intsAttr(p, "perm");
                 if (t == null || t.getDimsCount() != 2 || !(perm.isEmpty() || perm.equals(List.of(1L, 0L)))) {
                     return null;
@@ -272,7 +281,13 @@ public final class Int8Quantizer {
                     : new Weight(values, rows, cols, true); // stored (K, N)
         }
 
-        /** Drops initializers and Transpose nodes that nothing reads any more; adds the new weights. */
+        /** An initializer or a Constant node's tensor of that name; null when the value is computed. */
+        private TensorProto stored(String name) {
+            TensorProto t = initializers.get(name);
+            return t != null ? t : constants.get(name);
+        }
+
+        /** Drops initializers, Constant nodes and weight Transposes that nothing reads any more; adds the new weights. */
         private GraphProto prune(List<NodeProto> nodes) {
             boolean changed = true;
             while (changed) {
@@ -280,8 +295,9 @@ public final class Int8Quantizer {
                 Set<String> read = reads(nodes);
                 for (int i = nodes.size() - 1; i >= 0; i--) {
                     NodeProto n = nodes.get(i);
-                    if (n.getOpType().equals("Transpose") && initializers.containsKey(n.getInput(0))
-                            && n.getOutputList().stream().noneMatch(read::contains)) {
+                    boolean weightNode = (n.getOpType().equals("Transpose") && stored(n.getInput(0)) != null)
+                            || (n.getOpType().equals("Constant") && constants.containsKey(n.getOutput(0)));
+                    if (weightNode && n.getOutputList().stream().noneMatch(read::contains)) {
                         nodes.remove(i);
                         changed = true;
                     }

@@ -77,6 +77,27 @@ class Int8QuantizerTest {
     }
 
     @Test
+    void weightsHeldInConstantNodesAreQuantizedToo() throws Exception {
+        ModelProto withInitializers = TestModels.mlp(14);
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = withInitializers.getGraph().toBuilder().clearInitializer().clearNode();
+        for (ai.onnx.proto.OnnxMl.TensorProto t : withInitializers.getGraph().getInitializerList()) {
+            g.addNode(NodeProto.newBuilder().setOpType("Constant").setName("const_" + t.getName()).addOutput(t.getName())
+                    .addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("value")
+                            .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR).setT(t)));
+        }
+        g.addAllNode(withInitializers.getGraph().getNodeList());
+        ModelProto fp32 = withInitializers.toBuilder().setGraph(g).build();
+        Int8Quantizer.Result r = Int8Quantizer.rewrite(fp32, Int8Options.defaults());
+        assertThat(r.report().quantized()).containsExactly("MatMul fc1", "Gemm fc2");
+        assertThat(r.model().getGraph().getNodeList()).extracting(NodeProto::getName).doesNotContain("const_W1", "const_W2")
+                .contains("const_W3", "const_b1");
+        float[] x = gaussian(BATCH * TestModels.MLP_IN, 15);
+        assertThat(OrtRun.minRowCosine(OrtRun.floats(fp32, "x", x, BATCH, TestModels.MLP_IN),
+                OrtRun.floats(r.model(), "x", x, BATCH, TestModels.MLP_IN), TestModels.MLP_OUT)).isGreaterThanOrEqualTo(0.99);
+        assertThat(r.report().sizeRatio()).isLessThanOrEqualTo(0.30);
+    }
+
+    @Test
     void excludedNodesAndPerTensorScalesAreHonoured() throws Exception {
         ModelProto fp32 = TestModels.mlp(7);
         Int8Options o = Int8Options.defaults().withExcludedNodes(Set.of("fc2")).withPerColumn(false);
