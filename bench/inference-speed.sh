@@ -49,7 +49,8 @@ echo; echo "== ours DJL fp32 =="
 "${JAVA[@]}" io.openautoglm.bench.EmbeddingBenchmark --threads "$THREADS" "$@" --json "$TMP/djl.json" 2> >(quiet) | tee "$TMP/djl.txt"
 
 echo; echo "== ours ONNX (autoglm export onnx) =="
-if java -cp "$JAR" io.openautoglm.cli.AutoglmCli export onnx --help >/dev/null 2>&1; then
+# (`autoglm export onnx --help` alone would not tell: an unknown subcommand with --help prints the top usage, exit 0.)
+if java -jar "$JAR" export onnx --help 2>/dev/null | grep -q '^Usage: autoglm export onnx'; then
   java -Dai.djl.offline=true -jar "$JAR" export onnx --model "$TMP/djl" --out "$TMP/ours-onnx" 2> >(quiet)
   java -Dai.djl.offline=true -jar "$JAR" export onnx --model "$TMP/djl" --out "$TMP/ours-int8" --quantize int8 2> >(quiet)
   "${JAVA[@]}" io.openautoglm.bench.OnnxInferenceBenchmark --onnx-dir "$TMP/ours-onnx" --label "ours ONNX" --rows fp32 \

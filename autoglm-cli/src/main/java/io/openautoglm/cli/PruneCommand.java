@@ -43,6 +43,22 @@ final class PruneCommand implements Callable<Integer> {
             description = "Share of each layer's MLP channels to remove, in [0, 1) (default: ${DEFAULT-VALUE}).")
     double mlp;
 
+    @Option(names = "--fine-tune-steps", paramLabel = "N", defaultValue = "0",
+            description = "After pruning, train this many contrastive steps on --manifest (the trainer with init_from the"
+                    + " pruned model, lr --fine-tune-lr, batch --fine-tune-batch-size), then gate the fine-tuned model (default: 0, none).")
+    int fineTuneSteps;
+
+    @Option(names = "--manifest", paramLabel = "MANIFEST", description = "Training manifest for --fine-tune-steps.")
+    Path fineTuneManifest;
+
+    @Option(names = "--fine-tune-lr", paramLabel = "LR", defaultValue = "0.0001",
+            description = "Peak learning rate of the fine-tune (default: ${DEFAULT-VALUE}).")
+    double fineTuneLr;
+
+    @Option(names = "--fine-tune-batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Batch size of the fine-tune (default: ${DEFAULT-VALUE}).")
+    int fineTuneBatchSize;
+
     @Mixin
     GateOptions gate = new GateOptions();
 
@@ -52,13 +68,17 @@ final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         StructuredPruner.Options options = new StructuredPruner.Options(heads, mlp);
+        if (fineTuneSteps < 0 || (fineTuneSteps > 0 && fineTuneManifest == null)) {
+            throw new UserInputException("--fine-tune-steps needs a positive number of steps and --manifest with the training data");
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         AccuracyGate accuracyGate = gate.enabled() ? gate.gate(spec.commandLine().getErr()) : null;
         Path tokenizer = ModelDirectory.read(model).tokenizer();
         try (StopSignal.Job job = StopSignal.job(); StagedFolder staged = StagedFolder.forTarget(out);
                 MultimodalModel source = MultimodalModel.load(model)) {
             StructuredPruner.Pruned pruned = StructuredPruner.prune(source, tokenizer, options);
-            try (MultimodalModel small = pruned.model()) {
+            try (MultimodalModel small = fineTuneSteps > 0 ? PruneFineTune.run(pruned, staged, fineTuneManifest, fineTuneSteps,
+                    fineTuneLr, fineTuneBatchSize, stdout) : pruned.model()) {
                 ObjectNode report = pruned.report();
                 report.put("source", model.toAbsolutePath().normalize().toString());
                 stdout.printf(Locale.ROOT, "pruned %s: %,d -> %,d parameters (vision heads %s, MLP %s; text heads %s, MLP %s)%n",

@@ -47,7 +47,7 @@ class QuantizeAndPruneCommandTest {
 
     @BeforeAll
     static void data() throws Exception {
-        new ShapeWorldGenerator(ShapeWorldConfig.defaults(60, 41)).generate(shared.resolve("sw"), false, line -> {});
+        new ShapeWorldGenerator(ShapeWorldConfig.defaults(40, 41)).generate(shared.resolve("sw"), false, line -> {});
         manifest = shared.resolve("sw/train.jsonl");
     }
 
@@ -146,6 +146,25 @@ class QuantizeAndPruneCommandTest {
 
         CliRunner.assertOneLineError(CliRunner.run("prune", "--model", BUNDLED.toString(), "--out", dir.resolve("x").toString(),
                 "--heads", "1"), "--heads must be a fraction");
+    }
+
+    @Test
+    void pruneCanFineTuneBeforeTheGate() throws Exception {
+        Path tuned = dir.resolve("tuned");
+        CliRunner r = CliRunner.run("prune", "--model", BUNDLED.toString(), "--out", tuned.toString(), "--mlp", "0.25",
+                "--fine-tune-steps", "3", "--fine-tune-batch-size", "8", "--manifest", manifest.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fine-tuned 3 steps");
+        JsonNode ft = Json.MAPPER.readTree(tuned.resolve("provenance.json").toFile()).path("pruning").path("fine_tune");
+        assertThat(ft.path("steps").asInt()).isEqualTo(3);
+        try (MultimodalModel m = MultimodalModel.load(tuned)) {
+            assertThat(m.config().vision().mlpSize()).isEqualTo(384);
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("fine-tune"));
+        }
+        CliRunner.assertOneLineError(CliRunner.run("prune", "--model", BUNDLED.toString(), "--out", dir.resolve("y").toString(),
+                "--fine-tune-steps", "3"), "--manifest");
     }
 
     private void assertNoStagingLeft() throws Exception {
