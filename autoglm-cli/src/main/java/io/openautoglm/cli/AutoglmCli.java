@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ServeCommand.class,
             SparkCommand.class,
+            QuantizeCommand.class, PruneCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

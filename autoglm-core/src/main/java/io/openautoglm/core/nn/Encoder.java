@@ -13,8 +13,12 @@ public final class Encoder extends ParamBlock {
     private final List<EncoderLayer> layers = new ArrayList<>();
 
     public Encoder(int width, int depth, int heads, int mlpSize, Activation activation, float eps) {
+        this(width, depth, heads, width / heads, mlpSize, activation, eps);
+    }
+
+    public Encoder(int width, int depth, int heads, int headDim, int mlpSize, Activation activation, float eps) {
         for (int i = 0; i < depth; i++) {
-            layers.add(child("layers." + i, new EncoderLayer(width, heads, mlpSize, activation, eps)));
+            layers.add(child("layers." + i, new EncoderLayer(width, heads, headDim, mlpSize, activation, eps)));
         }
     }
 

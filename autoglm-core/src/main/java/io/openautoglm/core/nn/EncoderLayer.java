@@ -13,8 +13,12 @@ public final class EncoderLayer extends ParamBlock {
     private final FeedForward mlp;
 
     public EncoderLayer(int width, int heads, int mlpSize, Activation activation, float eps) {
+        this(width, heads, width / heads, mlpSize, activation, eps);
+    }
+
+    public EncoderLayer(int width, int heads, int headDim, int mlpSize, Activation activation, float eps) {
         norm1 = child("layer_norm1", new Norm(width, eps));
-        attention = child("self_attn", new SelfAttention(width, heads));
+        attention = child("self_attn", new SelfAttention(width, heads, headDim));
         norm2 = child("layer_norm2", new Norm(width, eps));
         mlp = child("mlp", new FeedForward(width, mlpSize, activation));
     }

@@ -16,14 +16,20 @@ public final class SelfAttention extends ParamBlock {
     private final Dense out;
 
     public SelfAttention(int width, int heads) {
+        this(width, heads, width / heads);
+    }
+
+    /** heads x headDim may be narrower than width: a model whose heads were pruned. */
+    public SelfAttention(int width, int heads, int headDim) {
         this.heads = heads;
-        this.headDim = width / heads;
+        this.headDim = headDim;
         this.scale = (float) (1.0 / Math.sqrt(headDim));
         float std = (float) Math.pow(width, -0.5);
-        query = child("q_proj", new Dense(width, width, true, std));
-        key = child("k_proj", new Dense(width, width, true, std));
-        valueProj = child("v_proj", new Dense(width, width, true, std));
-        out = child("out_proj", new Dense(width, width, true, std));
+        int inner = heads * headDim;
+        query = child("q_proj", new Dense(width, inner, true, std)); // W (H*Dh, D)
+        key = child("k_proj", new Dense(width, inner, true, std)); // W (H*Dh, D)
+        valueProj = child("v_proj", new Dense(width, inner, true, std)); // W (H*Dh, D)
+        out = child("out_proj", new Dense(inner, width, true, std)); // W (D, H*Dh)
     }
 
     /**
@@ -42,11 +48,11 @@ public final class SelfAttention extends ParamBlock {
             scores = scores.add(additiveMask); // (B, H, T, T)
         }
         NDArray attended = scores.softmax(-1).matMul(v); // (B, H, T, Dh)
-        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, D)
+        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, H*Dh)
         return out.apply(store, merged, training); // (B, T, D)
     }
 
-    private NDArray splitHeads(NDArray x, long b, long t) { // (B, T, D) -> (B, H, T, Dh)
+    private NDArray splitHeads(NDArray x, long b, long t) { // (B, T, H*Dh) -> (B, H, T, Dh)
         return x.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
     }
 

@@ -53,7 +53,7 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
     /** The same model with another text vocabulary size and special token ids (a grown word-level tokenizer). */
     public ClipConfig withVocabulary(int vocabSize, int padId, int bosId, int eosId) {
         TextConfig t = new TextConfig(vocabSize, text.contextLength(), text.width(), text.layers(), text.heads(), text.mlpSize(),
-                text.activation(), text.layerNormEps(), padId, bosId, eosId);
+                text.activation(), text.layerNormEps(), padId, bosId, eosId, text.headDim());
         return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags);
     }
 
@@ -74,9 +74,15 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
      */
     public record VisionConfig(
             int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
-            Activation activation, float layerNormEps, String patchStem) {
+            Activation activation, float layerNormEps, String patchStem, int headDim) {
         public static final String PATCH_STEM = "patch";
         public static final String CONV_STEM = "conv";
+
+        /** Attention as wide as the residual stream: head_dim = hidden_size / num_attention_heads. */
+        public VisionConfig(int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
+                Activation activation, float layerNormEps, String patchStem) {
+            this(imageSize, patchSize, numChannels, width, layers, heads, mlpSize, activation, layerNormEps, patchStem, 0);
+        }
 
         /** CLIP's own tower: the patch convolution. */
         public VisionConfig(int imageSize, int patchSize, int numChannels, int width, int layers, int heads, int mlpSize,
@@ -98,8 +104,10 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
             positive("vision intermediate_size", mlpSize);
             require(imageSize % patchSize == 0,
                     "vision image_size " + imageSize + " is not a multiple of patch_size " + patchSize);
-            require(width % heads == 0,
+            require(headDim != 0 || width % heads == 0,
                     "vision hidden_size " + width + " is not divisible by num_attention_heads " + heads);
+            require(headDim >= 0, "vision head_dim must be positive, got " + headDim);
+            headDim = headDim == 0 ? width / heads : headDim; // 0: CLIP's own, hidden_size / heads
             require(activation != null, "vision hidden_act is required");
             require(layerNormEps > 0, "vision layer_norm_eps must be positive");
         }
@@ -111,9 +119,19 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         }
     }
 
+    /**
+     * @param headDim the width of one attention head; hidden_size / num_attention_heads unless
+     *     attention heads were pruned away (then heads x head_dim is narrower than hidden_size)
+     */
     public record TextConfig(
             int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
-            Activation activation, float layerNormEps, int padId, int bosId, int eosId) {
+            Activation activation, float layerNormEps, int padId, int bosId, int eosId, int headDim) {
+        /** Attention as wide as the residual stream: head_dim = hidden_size / num_attention_heads. */
+        public TextConfig(int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
+                Activation activation, float layerNormEps, int padId, int bosId, int eosId) {
+            this(vocabSize, contextLength, width, layers, heads, mlpSize, activation, layerNormEps, padId, bosId, eosId, 0);
+        }
+
         public TextConfig {
             positive("text vocab_size", vocabSize);
             positive("text max_position_embeddings", contextLength);
@@ -122,8 +140,10 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
             positive("text num_hidden_layers", layers);
             positive("text num_attention_heads", heads);
             positive("text intermediate_size", mlpSize);
-            require(width % heads == 0,
+            require(headDim != 0 || width % heads == 0,
                     "text hidden_size " + width + " is not divisible by num_attention_heads " + heads);
+            require(headDim >= 0, "text head_dim must be positive, got " + headDim);
+            headDim = headDim == 0 ? width / heads : headDim; // 0: CLIP's own, hidden_size / heads
             require(activation != null, "text hidden_act is required");
             require(layerNormEps > 0, "text layer_norm_eps must be positive");
             for (int id : new int[] {padId, bosId, eosId}) {
@@ -149,7 +169,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 v.path("intermediate_size").asInt(3072),
                 parseActivation(v.path("hidden_act").asText("quick_gelu")),
                 (float) v.path("layer_norm_eps").asDouble(1e-5),
-                v.path("patch_stem").asText(VisionConfig.PATCH_STEM));
+                v.path("patch_stem").asText(VisionConfig.PATCH_STEM),
+                v.path("head_dim").asInt(0));
         TextConfig text = new TextConfig(
                 t.path("vocab_size").asInt(49408),
                 t.path("max_position_embeddings").asInt(77),
@@ -161,7 +182,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 (float) t.path("layer_norm_eps").asDouble(1e-5),
                 t.path("pad_token_id").asInt(1),
                 t.path("bos_token_id").asInt(49406),
-                t.path("eos_token_id").asInt(49407));
+                t.path("eos_token_id").asInt(49407),
+                t.path("head_dim").asInt(0));
         FusionConfig fusion = root.hasNonNull("fusion_config") ? FusionConfig.fromJson(root.path("fusion_config")) : null;
         List<String> tags = new ArrayList<>();
         root.path("image_tags").forEach(tag -> tags.add(tag.asText()));
@@ -235,6 +257,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         t.put("pad_token_id", text.padId());
         t.put("bos_token_id", text.bosId());
         t.put("eos_token_id", text.eosId());
+        if (text.headDim() * text.heads() != text.width()) {
+            t.put("head_dim", text.headDim()); // pruned heads only; absent means hidden_size / heads
+        }
         ObjectNode v = root.putObject("vision_config");
         v.put("image_size", vision.imageSize());
         v.put("patch_size", vision.patchSize());
@@ -245,6 +270,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         v.put("intermediate_size", vision.mlpSize());
         v.put("hidden_act", vision.activation().key());
         v.put("layer_norm_eps", vision.layerNormEps());
+        if (vision.headDim() * vision.heads() != vision.width()) {
+            v.put("head_dim", vision.headDim()); // pruned heads only; absent means hidden_size / heads
+        }
         if (!VisionConfig.PATCH_STEM.equals(vision.patchStem())) {
             v.put("patch_stem", vision.patchStem()); // ours only; absent means CLIP's patch convolution
         }

@@ -35,7 +35,7 @@ public final class TextTransformer extends ParamBlock {
                 new Shape(config.vocabSize(), d), new NormalInitializer(0.02f));
         positionEmbedding = param("embeddings.position_embedding.weight", Parameter.Type.WEIGHT,
                 new Shape(config.contextLength(), d), new NormalInitializer(0.01f));
-        encoder = child("encoder", new Encoder(d, config.layers(), config.heads(), config.mlpSize(),
+        encoder = child("encoder", new Encoder(d, config.layers(), config.heads(), config.headDim(), config.mlpSize(),
                 config.activation(), config.layerNormEps()));
         finalNorm = child("final_layer_norm", new Norm(d, config.layerNormEps()));
     }

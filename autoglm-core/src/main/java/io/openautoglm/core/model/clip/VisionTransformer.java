@@ -45,7 +45,7 @@ public final class VisionTransformer extends ParamBlock {
         positionEmbedding = param("embeddings.position_embedding.weight", Parameter.Type.WEIGHT,
                 new Shape(config.numPatches() + 1, d), new NormalInitializer(std));
         preNorm = child("pre_layrnorm", new Norm(d, config.layerNormEps()));
-        encoder = child("encoder", new Encoder(d, config.layers(), config.heads(), config.mlpSize(),
+        encoder = child("encoder", new Encoder(d, config.layers(), config.heads(), config.headDim(), config.mlpSize(),
                 config.activation(), config.layerNormEps()));
         postNorm = child("post_layernorm", new Norm(d, config.layerNormEps()));
     }
