@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalCommand.class,
             IndexCommand.class,
+            ClusterCommand.class,
             SearchCommand.class,
             MetricsCommand.class,
             TrainCommand.class,

@@ -31,6 +31,7 @@ record IndexLocation(String text, Path folder, SolrLocation solr) {
             throw new UserInputException("--index is empty: give an index folder or " + SolrLocation.HTTP_SCHEME + "HOST:PORT/COLLECTION");
         }
         if (SolrLocation.isSolr(text)) {
+            quietSolrClientLogs();
             return new IndexLocation(text, null, SolrLocation.parse(text));
         }
         if (text.contains("://")) {
@@ -39,6 +40,19 @@ record IndexLocation(String text, Path folder, SolrLocation solr) {
                     + "HOST:PORT[/CHROOT]/COLLECTION");
         }
         return new IndexLocation(text, Path.of(text), null);
+    }
+
+    /**
+     * ZooKeeper's client logs every failed connection attempt with a stack trace, SolrJ each node it
+     * fails over from; our own one-line errors say what matters. Set before their first logger exists.
+     */
+    private static void quietSolrClientLogs() {
+        for (String[] level : new String[][] {{"org.apache.zookeeper", "off"}, {"org.apache.solr", "error"}}) {
+            String key = "org.slf4j.simpleLogger.log." + level[0];
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, level[1]);
+            }
+        }
     }
 
     boolean isSolr() {
