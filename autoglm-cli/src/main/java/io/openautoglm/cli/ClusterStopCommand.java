@@ -57,10 +57,11 @@ final class ClusterStopCommand implements Callable<Integer> {
                     + " (killed?); removed its stale " + STATE_FILE);
         }
         ProcessHandle p = process.get();
-        String commandLine = p.info().commandLine().orElse("");
-        if (!commandLine.isEmpty() && !commandLine.contains(ClusterStartCommand.MAIN)) {
-            throw new UserInputException("pid " + pid + " named in " + state + " is not a local SolrCloud (" + abbreviate(commandLine)
-                    + "); nothing was stopped");
+        String started = json.path("started").asText("");
+        String actual = p.info().startInstant().map(Object::toString).orElse("");
+        if (!started.isEmpty() && !actual.isEmpty() && !started.equals(actual)) {
+            throw new UserInputException("pid " + pid + " named in " + state + " is another process now (the cluster was killed"
+                    + " and its pid reused); nothing was stopped; remove " + state);
         }
         p.destroy(); // SIGTERM: the cluster stops its nodes, then ZooKeeper
         try {
@@ -75,9 +76,5 @@ final class ClusterStopCommand implements Callable<Integer> {
         out.println("stopped the local SolrCloud " + where + " (pid " + pid + ")");
         out.flush();
         return 0;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

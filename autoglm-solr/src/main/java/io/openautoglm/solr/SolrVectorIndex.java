@@ -206,7 +206,17 @@ public final class SolrVectorIndex implements VectorIndex {
         ModifiableSolrParams params = new ModifiableSolrParams().set("id", ids.toArray(String[]::new)).set("fl", fields);
         QueryRequest get = new QueryRequest(params);
         get.setPath("/get");
-        return nodes.query(get, collection).getResults();
+        org.apache.solr.common.util.NamedList<Object> answer = nodes.request(get, collection);
+        if (ids.size() == 1 && answer.indexOf("doc", 0) >= 0) {
+            // One "id" parameter: Solr answers {"doc": DOC or null} instead of a document list.
+            SolrDocumentList one = new SolrDocumentList();
+            if (answer.get("doc") instanceof SolrDocument doc) {
+                one.add(doc);
+            }
+            return one;
+        }
+        SolrDocumentList docs = new QueryResponse(answer, null).getResults();
+        return docs == null ? new SolrDocumentList() : docs;
     }
 
     @Override

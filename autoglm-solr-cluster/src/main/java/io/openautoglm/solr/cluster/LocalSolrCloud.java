@@ -260,6 +260,8 @@ public final class LocalSolrCloud {
         void write(Path file) throws IOException {
             ObjectNode json = JSON.createObjectNode();
             json.put("pid", pid);
+            // With the pid, the start time tells `cluster stop` a reused pid from this process.
+            ProcessHandle.of(pid).flatMap(p -> p.info().startInstant()).ifPresent(t -> json.put("started", t.toString()));
             json.put("solr", location());
             json.put("nodes", allNodes());
             ports.forEach(json.putArray("ports")::add);
