@@ -34,14 +34,18 @@ trap cleanup EXIT
 export AUTOGLM_HOME="$PWD" AUTOGLM_SOLR_JAVA_OPTS="-Xmx${SOLR_XMX:-2g}"
 java -Dai.djl.offline=true -jar "$JAR" cluster start --dir "$work/cluster" --nodes 2 --port 0 > "$work/cluster.out" 2> "$work/cluster.err" &
 cluster_pid=$!
-for _ in $(seq 1 360); do
+# Starting two Solr nodes takes seconds on a quiet host and minutes on a crowded one.
+for _ in $(seq 1 1200); do
   [[ -s $work/cluster.out ]] && break
   kill -0 "$cluster_pid" 2>/dev/null || { echo "the cluster did not start:" >&2; cat "$work/cluster.err" >&2; exit 1; }
   sleep 0.5
 done
 solr="$(head -1 "$work/cluster.out")"
-[[ $solr == solr://* ]] || { echo "no solr:// line from the cluster: $solr" >&2; exit 1; }
+[[ $solr == solr://* ]] || { echo "the cluster printed no solr:// line within 600 s: '$solr'" >&2; cat "$work/cluster.err" >&2; exit 1; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "SolrCloud at $solr" >&2
 
 java "-Xmx${XMX:-2g}" -Dai.djl.offline=true -cp "$BENCH_CP" io.openautoglm.bench.SolrVsLuceneBenchmark --solr "$solr" \
   --n "$N" --dim "$DIM" --data "$DATA" --work "$work" --out "$RESULTS/solr-vs-lucene-$DATA-$N.txt" "$@"
+# A busy host skews every rate: say how busy it was.
+echo "load average (1, 5, 15 min) at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" | tee -a "$RESULTS/solr-vs-lucene-$DATA-$N.txt"
