@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalCommand.class,
             IndexCommand.class,
+            ClusterCommand.class,
             SearchCommand.class,
             MetricsCommand.class,
             TrainCommand.class,

@@ -15,18 +15,28 @@ record IndexModel(MultimodalModel model, ModelIdentity identity) implements Auto
 
     /** Loads the model for an existing index and checks it is the index's own. */
     static IndexModel forIndex(IndexDirectory index, Path given) {
+        return forIndex(index.model(), "index " + index.dir(), given);
+    }
+
+    /**
+     * Loads the model for an existing index that records {@code recorded}, and checks it is that model.
+     *
+     * @param what how messages name the index ({@code index DIR}, {@code SolrCloud collection solr://...})
+     */
+    static IndexModel forIndex(ModelIdentity recorded, String what, Path given) {
         Path dir = given;
         if (dir == null) {
-            dir = Path.of(index.model().path());
+            dir = Path.of(recorded.path());
             if (!Files.isDirectory(dir)) {
-                throw new UserInputException("index " + index.dir() + " was built with the model at " + dir
+                throw new UserInputException(what + " was built with the model at " + dir
                         + ", which is gone; pass --model DIR with that same model");
             }
         }
         IndexModel loaded = load(dir);
         try {
-            index.model().requireSameModel(loaded.identity(), "index " + index.dir(), given != null
-                    ? "leave out --model to use the index's own model, or build a new index (another --index folder) with this one"
+            recorded.requireSameModel(loaded.identity(), what, given != null
+                    ? "leave out --model to use the index's own model, or build a new index (another --index "
+                            + (what.startsWith("SolrCloud") ? "collection" : "folder") + ") with this one"
                     : "that folder's weights changed after the index was built: restore them, or build a new index");
             return loaded;
         } catch (RuntimeException e) {

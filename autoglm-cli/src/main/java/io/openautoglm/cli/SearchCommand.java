@@ -7,7 +7,6 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.search.Filter;
 import io.openautoglm.search.Hit;
 import io.openautoglm.search.HitJson;
-import io.openautoglm.search.IndexDirectory;
 import io.openautoglm.search.Reranking;
 import io.openautoglm.search.SearchQuery;
 import io.openautoglm.search.VectorIndex;
@@ -28,10 +27,12 @@ import picocli.CommandLine.Spec;
         description = {"Search an index by text or by picture: the most similar pictures first, with cosine scores.",
             "The query is embedded with the model recorded in the index unless --model names another copy of it;"
                 + " a different model is refused.",
+            "--index is an index folder or a SolrCloud collection (solr://HOST:PORT/COLLECTION, solr+zk://ZK:PORT/COLLECTION).",
             "Example: autoglm search --index pics-index --text \"a red circle\" -k 5"})
 final class SearchCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, paramLabel = "DIR", description = "The index folder (from `autoglm index build`).")
-    Path index;
+    @Option(names = "--index", required = true, paramLabel = IndexLocation.LABEL,
+            description = "The index folder or SolrCloud collection (from `autoglm index build`).")
+    String index;
 
     static final class Query {
         @Option(names = {"-t", "--text"}, paramLabel = "TEXT", description = "Find pictures that this text describes.")
@@ -85,9 +86,10 @@ final class SearchCommand implements Callable<Integer> {
                     + (java.nio.file.Files.exists(query.image) ? " is not a file" : " does not exist"));
         }
         Filter filter = Filter.parse(filters);
-        IndexDirectory dir = IndexDirectory.read(index);
+        IndexLocation location = IndexLocation.parse(index);
         List<Hit> hits;
-        try (IndexModel m = IndexModel.forIndex(dir, model); VectorIndex vectors = dir.open(false)) {
+        try (VectorIndex vectors = location.openToSearch();
+                IndexModel m = IndexModel.forIndex(vectors.model(), location.describe(), model)) {
             SearchQuery q = query.text != null ? SearchQuery.ofText(query.text, m.model().embedTexts(List.of(query.text))[0])
                     : SearchQuery.ofImage(query.image, m.model().embedImageFiles(List.of(query.image),
                             io.openautoglm.core.EmbedOptions.defaults())[0]);

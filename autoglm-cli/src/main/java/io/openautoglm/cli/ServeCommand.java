@@ -107,10 +107,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Embeddings kept in the cache (default: ${DEFAULT-VALUE}; 0 turns it off).")
     int cacheEntries;
 
-    @Option(names = "--index", paramLabel = "DIR",
-            description = "Serve search over this index (from `autoglm index build`): POST /api/search, GET /api/thumbnail/ID."
-                    + " It must have been built with the served model.")
-    Path index;
+    @Option(names = "--index", paramLabel = IndexLocation.LABEL,
+            description = "Serve search over this index folder or SolrCloud collection (from `autoglm index build`):"
+                    + " POST /api/search, GET /api/thumbnail/ID. It must have been built with the served model.")
+    String index;
 
     @Option(names = "--fusion-model", paramLabel = "DIR",
             description = {"A model with fusion heads for /api/match, /api/vqa and /api/caption (default: the bundled",
@@ -162,19 +162,29 @@ final class ServeCommand implements Callable<Integer> {
                     + " leave out --no-fusion (or use --reranker vectors)");
         }
         Path modelDir = model.resolve();
-        IndexDirectory indexDir = index == null ? null : IndexDirectory.read(index);
-        loaded = MultimodalModel.load(modelDir);
+        IndexLocation location = index == null ? null : IndexLocation.parse(index);
+        // An index that is not there (or a SolrCloud that does not answer) fails before the model loads.
+        searchIndex = location == null ? null : location.openToSearch();
         try {
-            if (indexDir != null || !noGallery) {
+            loaded = MultimodalModel.load(modelDir);
+        } catch (RuntimeException e) {
+            closeIndex();
+            throw e;
+        }
+        try {
+            if (searchIndex != null || !noGallery) {
                 ModelIdentity identity = ModelIdentity.of(modelDir, loaded);
-                if (indexDir == null) {
-                    indexDir = IndexDirectory.read(DemoGallery.prepare(galleryDir != null ? galleryDir : DemoGallery.defaultDir(),
-                            identity, loaded, spec.commandLine().getErr()));
+                String what = location != null ? location.describe() : null;
+                if (searchIndex == null) {
+                    IndexDirectory gallery = IndexDirectory.read(DemoGallery.prepare(galleryDir != null ? galleryDir
+                            : DemoGallery.defaultDir(), identity, loaded, spec.commandLine().getErr()));
+                    what = "index " + gallery.dir();
+                    searchIndex = gallery.open(false);
                 }
-                indexDir.model().requireSameModel(identity, "index " + indexDir.dir());
-                searchIndex = indexDir.open(false);
+                searchIndex.model().requireSameModel(identity, what);
             }
         } catch (RuntimeException e) {
+            closeIndex();
             loaded.close();
             throw e;
         }

@@ -132,12 +132,17 @@ public final class ImageIndexer {
             }
             for (int i = 0; i < todo.size(); i++) {
                 ImageSource.Item item = todo.get(i);
+                try {
+                    index.upsert(new IndexEntry(item.id(), vectors[i], item.file().toString(), hashes.get(i), item.metadata()));
+                } catch (UserInputException e) { // an id this index cannot hold (a SolrCloud index reserves a prefix)
+                    failed.add(failure(item, e.getMessage(), known));
+                    continue;
+                }
                 if (known.containsKey(item.id())) {
                     updated++;
                 } else {
                     added++;
                 }
-                index.upsert(new IndexEntry(item.id(), vectors[i], item.file().toString(), hashes.get(i), item.metadata()));
             }
             sinceCommit += todo.size();
             int done = from + batch.size();

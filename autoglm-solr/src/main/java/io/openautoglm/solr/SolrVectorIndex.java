@@ -134,6 +134,31 @@ public final class SolrVectorIndex implements VectorIndex {
         }
     }
 
+    /**
+     * The collection opened to search when it exists and records a model; empty when there is no
+     * such collection yet, or it is an empty one without our model document (what a build creates
+     * or takes over). Lets a build learn the collection's model before it loads one.
+     */
+    public static Optional<SolrVectorIndex> openIfFilled(SolrLocation location) {
+        SolrNodes nodes = SolrNodes.connect(location);
+        try {
+            if (!SolrCollections.exists(nodes, location.collection())) {
+                nodes.close();
+                return Optional.empty();
+            }
+            Optional<SolrDocument> marker = modelDocument(nodes, location.collection());
+            if (marker.isEmpty()) {
+                requireEmpty(nodes, location);
+                nodes.close();
+                return Optional.empty();
+            }
+            return Optional.of(fromMarker(nodes, marker.get(), false));
+        } catch (RuntimeException e) {
+            nodes.close();
+            throw e;
+        }
+    }
+
     private static SolrVectorIndex fromMarker(SolrNodes nodes, SolrDocument marker, boolean writable) {
         JsonNode recorded;
         try {
@@ -177,10 +202,21 @@ public final class SolrVectorIndex implements VectorIndex {
 
     /** Solr's real-time get: the latest version of each document, committed or not. */
     private static SolrDocumentList realTimeGet(SolrNodes nodes, String collection, List<String> ids, String fields) {
-        ModifiableSolrParams params = new ModifiableSolrParams().set("ids", String.join(",", ids)).set("fl", fields);
+        // One "id" parameter per id (not "ids", which splits on commas): any id may hold a comma.
+        ModifiableSolrParams params = new ModifiableSolrParams().set("id", ids.toArray(String[]::new)).set("fl", fields);
         QueryRequest get = new QueryRequest(params);
         get.setPath("/get");
-        return nodes.query(get, collection).getResults();
+        org.apache.solr.common.util.NamedList<Object> answer = nodes.request(get, collection);
+        if (ids.size() == 1 && answer.indexOf("doc", 0) >= 0) {
+            // One "id" parameter: Solr answers {"doc": DOC or null} instead of a document list.
+            SolrDocumentList one = new SolrDocumentList();
+            if (answer.get("doc") instanceof SolrDocument doc) {
+                one.add(doc);
+            }
+            return one;
+        }
+        SolrDocumentList docs = new QueryResponse(answer, null).getResults();
+        return docs == null ? new SolrDocumentList() : docs;
     }
 
     @Override
@@ -210,9 +246,9 @@ public final class SolrVectorIndex implements VectorIndex {
     @Override
     public void upsert(IndexEntry entry) {
         requireWritable();
-        if (entry.id().startsWith(RESERVED) || entry.id().contains(",")) {
+        if (entry.id().startsWith(RESERVED)) {
             throw new UserInputException("entry id '" + entry.id() + "' cannot go into a SolrCloud index: ids may not start with "
-                    + RESERVED + " nor hold a comma");
+                    + RESERVED + " (the collection's own documents)");
         }
         VectorIndex.checkVector(entry.vector(), model, "the vector of " + entry.id());
         SolrInputDocument doc = new SolrInputDocument();
@@ -318,7 +354,7 @@ public final class SolrVectorIndex implements VectorIndex {
     }
 
     private Optional<SolrDocument> entry(String id, String fields) {
-        if (id.startsWith(RESERVED) || id.contains(",")) {
+        if (id.startsWith(RESERVED)) {
             return Optional.empty();
         }
         if (writable) {
