@@ -105,7 +105,7 @@ final class PartitionEmbedder implements Function2<Integer, Iterator<Row>, Itera
                     } catch (NoSuchFileException e) {
                         failed += fail(files, failures, id, path, "cannot read: no such file");
                         continue;
-                    } catch (IOException | UncheckedIOException e) {
+                    } catch (IOException | UncheckedIOException | IllegalArgumentException e) { // IAE: a malformed URI
                         failed += fail(files, failures, id, path, "cannot read: " + e.getMessage());
                         continue;
                     }
