@@ -105,7 +105,7 @@ head = "%-44s %9s  %s  %s" % ("row", "size MB", "  ".join("img/s b%-3d" % b for 
                               "  ".join("txt/s b%-3d" % b for b in batches))
 lines += [head, "-" * len(head)]
 for r in rows:
-    cell = lambda b, k: "%10.1f" % r["points"][(b, k)] if (b, k) in r["points"] else "%10s" % "-"
+    cell = lambda b, k: "%10.2f" % r["points"][(b, k)] if (b, k) in r["points"] else "%10s" % "-"
     lines.append("%-44s %9.1f  %s  %s" % (r["row"], r["size_bytes"] / 1e6, "  ".join(cell(b, "image") for b in batches),
                                            "  ".join(cell(b, "text") for b in batches)))
 lines.append("")
