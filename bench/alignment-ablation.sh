@@ -10,6 +10,7 @@
 # compare the additions with each other, not with the bundled model.
 #
 #   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 30 steps of BATCH=64, bench/results/alignment-ablation.txt)
+#   ONLY=name,name... runs only those variants (names as in VARIANTS below).
 #   BATCH=128 TEST_COUNT=1000 TRAIN_COUNT=10000 nice bench/alignment-ablation.sh 1000   (a run worth comparing, on a quiet host)
 # Run from a copy of the tree: ./autoglm rebuilds when a main source is newer than its jar.
 set -euo pipefail
@@ -54,6 +55,7 @@ VARIANTS=(
 
 for v in "${VARIANTS[@]}"; do
   IFS='|' read -r name config extra <<<"$v"
+  if [[ -n ${ONLY:-} && ",$ONLY," != *",$name,"* ]]; then continue; fi
   sets=()
   if [[ -n $extra ]]; then
     IFS=';' read -ra parts <<<"$extra"

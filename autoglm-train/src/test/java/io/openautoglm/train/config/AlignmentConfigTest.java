@@ -71,6 +71,18 @@ class AlignmentConfigTest {
                 .isEqualTo(64L * 192 * 128 - (32 * 32 * 16 * 3 * 9 + 16 * 16 * 32 * 16 * 9 + 8 * 8 * 64 * 32 * 9 + 64 * 64 * 128));
     }
 
+    /** configs/student.yaml binds: the mini preset distilled from the bundled model, with the bundled recipe's losses. */
+    @Test
+    void theStudentConfigBinds() {
+        TrainConfig student = TrainConfigLoader.load(Path.of("../configs/student.yaml"), List.of());
+        assertThat(student.model().preset()).isEqualTo("mini");
+        assertThat(student.loss().distill().teacher()).isEqualTo("models/autoglm-shapes-tiny");
+        assertThat(student.loss().distill().temperature()).isEqualTo(new TrainConfig.Temperature(4.0, 1.0));
+        TrainConfig bundled = TrainConfigLoader.load(Path.of("../configs/shapes-tiny.yaml"), List.of());
+        assertThat(student.loss().tags()).isEqualTo(bundled.loss().tags());
+        assertThat(student.optim()).isEqualTo(bundled.optim());
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode readJson(Path file) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
