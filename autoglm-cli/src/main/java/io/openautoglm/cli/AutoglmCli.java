@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            DefectsCommand.class,
             IndexCommand.class,
             SearchCommand.class,
             MetricsCommand.class,
