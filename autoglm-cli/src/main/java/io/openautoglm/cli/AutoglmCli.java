@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            DefectsCommand.class,
             IndexCommand.class,
             ClusterCommand.class,
             SearchCommand.class,

@@ -40,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Option(names = "--detector", paramLabel = "DET", description = "Serve POST /api/inspect with this defect detector (from `autoglm defects fit`).")
+    Path detector;
+
     @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
             description = "Address to bind (default: ${DEFAULT-VALUE}); anything but loopback needs an API key.")
     String host;
@@ -201,6 +204,9 @@ final class ServeCommand implements Callable<Integer> {
             }
             if (searchIndex != null) {
                 parts = parts.withSearch(searchIndex, reranking);
+            }
+            if (detector != null) {
+                parts = parts.withRoutes(DefectsInspectRoute.routes(detector));
             }
         } catch (RuntimeException e) {
             closeFusion();

@@ -60,7 +60,8 @@ public final class AutoglmServer implements AutoCloseable {
                     + " served model), or without --no-gallery to search the demo gallery",
             "/api/match", "image-text matching" + NEEDS_FUSION,
             "/api/vqa", "visual question answering" + NEEDS_FUSION,
-            "/api/caption", "captioning" + NEEDS_FUSION);
+            "/api/caption", "captioning" + NEEDS_FUSION,
+            "/api/inspect", "defect inspection needs a detector: start the server with --detector DET (from `autoglm defects fit`)");
 
     private final ServerConfig config;
     private final EmbeddingService service;

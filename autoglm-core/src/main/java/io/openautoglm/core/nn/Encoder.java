@@ -55,6 +55,28 @@ public final class Encoder extends ParamBlock {
         return x;
     }
 
+    /**
+     * Inference only: x (B, T, D) -> the input and every layer's output, depth + 1 arrays (B, T, D)
+     * attached to x's manager (index 0 is x itself). Intermediate layers hold the more local
+     * features that patch-level methods (defect inspection) compare.
+     */
+    public List<NDArray> states(ParameterStore store, NDArray x, NDArray mask) {
+        List<NDArray> out = new ArrayList<>();
+        out.add(x);
+        NDManager owner = x.getManager();
+        for (EncoderLayer layer : layers) {
+            NDArray next;
+            try (NDManager step = owner.newSubManager()) {
+                x.tempAttach(step);
+                next = layer.apply(store, x, mask, false); // (B, T, D)
+                next.attach(owner);
+            }
+            out.add(next);
+            x = next;
+        }
+        return out;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;

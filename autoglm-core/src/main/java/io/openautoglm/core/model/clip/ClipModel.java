@@ -120,6 +120,11 @@ public final class ClipModel extends ParamBlock {
         return vision.tokens(store, pixels, training); // (B, N + 1, Dv)
     }
 
+    /** Inference only: pixels (B, C, S, S) -> {@link VisionTransformer#hiddenStates}: patch embeddings, encoder input, each layer's output. */
+    public java.util.List<NDArray> imageHiddenStates(ParameterStore store, NDArray pixels) {
+        return vision.hiddenStates(store, pixels);
+    }
+
     /** image tokens (B, N + 1, Dv) -> image embeddings (B, P), as {@link #encodeImage}. */
     public NDArray projectImage(ParameterStore store, NDArray imageTokens, boolean training) {
         return Linear.linear(imageTokens.get(":, 0, :"), value(store, visualProjection, imageTokens, training)).singletonOrThrow(); // (B, P)

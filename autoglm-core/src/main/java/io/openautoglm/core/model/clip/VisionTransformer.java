@@ -63,16 +63,39 @@ public final class VisionTransformer extends ParamBlock {
         return postNorm.apply(store, encode(store, pixels, training), training); // (B, N + 1, D)
     }
 
+    /**
+     * Inference only: the patch-embedding accessor of patch-level methods (defect inspection's
+     * memory bank). pixels (B, C, S, S) -> layers + 2 arrays (B, N + 1, D), class token first, no
+     * post-LN: [0] the patch embeddings alone (stem or patch convolution, before positions), [1] the
+     * encoder's input (positions added, pre-LN), [k + 1] the output of encoder layer k.
+     */
+    public java.util.List<NDArray> hiddenStates(ParameterStore store, NDArray pixels) {
+        NDArray tokens = patchEmbeddings(store, pixels, false); // (B, N + 1, D)
+        java.util.List<NDArray> out = new java.util.ArrayList<>();
+        out.add(tokens);
+        out.addAll(encoder.states(store, positioned(store, tokens, pixels, false), null));
+        return out;
+    }
+
     /** pixels (B, C, S, S) -> the encoder's output (B, N + 1, D), before the post-LN. */
     private NDArray encode(ParameterStore store, NDArray pixels, boolean training) {
+        NDArray x = positioned(store, patchEmbeddings(store, pixels, training), pixels, training); // (B, N + 1, D)
+        return encoder.apply(store, x, null, training); // (B, N + 1, D)
+    }
+
+    /** pixels (B, C, S, S) -> class token and patch embeddings (B, N + 1, D), no positions yet. */
+    private NDArray patchEmbeddings(ParameterStore store, NDArray pixels, boolean training) {
         long b = pixels.getShape().get(0);
         int d = config.width();
         NDArray patches = convStem != null ? convStem.apply(store, pixels, training) : patchTokens(store, pixels, training); // (B, N, D)
         NDArray cls = scoped(value(store, classEmbedding, pixels, training).reshape(1, 1, d), pixels).broadcast(b, 1, d); // (B, 1, D)
-        NDArray x = NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
-        x = x.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
-        x = preNorm.apply(store, x, training); // (B, N + 1, D)
-        return encoder.apply(store, x, null, training); // (B, N + 1, D)
+        return NDArrays.concat(new NDList(cls, patches), 1); // (B, N + 1, D)
+    }
+
+    /** tokens (B, N + 1, D) -> the encoder's input (B, N + 1, D): positions added, pre-LN. */
+    private NDArray positioned(ParameterStore store, NDArray tokens, NDArray pixels, boolean training) {
+        NDArray x = tokens.add(value(store, positionEmbedding, pixels, training)); // (B, N + 1, D)
+        return preNorm.apply(store, x, training); // (B, N + 1, D)
     }
 
     /** pixels (B, C, S, S) -> patch tokens (B, N, D). */
