@@ -152,27 +152,30 @@ public final class Detector implements AutoCloseable {
     }
 
     Inspection inspect(PatchFeatures.Features f, String known) {
-        Category c = known != null && categories.containsKey(known) ? categories.get(known) : recognise(f.embedding());
-        float[] map = c.bank().distances(f.patches()); // (G*G)
+        Category c = known != null && categories.containsKey(known) ? categories.get(known) : null;
+        float[] map = null;
+        if (c == null) { // the category whose good patches the picture's patches are nearest to, on the whole
+            double best = Double.POSITIVE_INFINITY;
+            for (Category candidate : categories.values()) {
+                float[] d = candidate.bank().distances(f.patches()); // (G*G)
+                double mean = 0;
+                for (float v : d) {
+                    mean += v;
+                }
+                if (mean < best) {
+                    best = mean;
+                    c = candidate;
+                    map = d;
+                }
+            }
+        } else {
+            map = c.bank().distances(f.patches()); // (G*G)
+        }
         double[] raw = rawScores(c, f, map);
         Scores scores = combine(c, raw);
         boolean defect = scores.combined() > threshold;
         String type = !defect ? null : head == null ? "unknown" : head.defectType(headFeatures(f));
         return new Inspection(c.name(), scores, defect, type, map, f.grid());
-    }
-
-    /** The category whose good pictures' mean embedding is closest (cosine). */
-    Category recognise(float[] embedding) {
-        Category best = null;
-        double bestCos = Double.NEGATIVE_INFINITY;
-        for (Category c : categories.values()) {
-            double cos = PromptEnsemble.dot(embedding, c.centroid());
-            if (cos > bestCos) {
-                bestCos = cos;
-                best = c;
-            }
-        }
-        return best;
     }
 
     double[] rawScores(Category c, PatchFeatures.Features f, float[] map) {
