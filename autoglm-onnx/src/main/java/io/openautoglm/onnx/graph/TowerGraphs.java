@@ -104,7 +104,7 @@ public final class TowerGraphs {
         x = g.node("Add", "positioned", List.of(x, g.weight(p + "embeddings.position_embedding.weight", pos.data(), pos.shape()))); // (B, N + 1, D)
         x = layerNorm(g, x, p + "pre_layrnorm", v.layerNormEps()); // (B, N + 1, D)
         for (int i = 0; i < v.layers(); i++) {
-            x = encoderLayer(g, x, p + "encoder.layers." + i + ".", d, v.heads(), v.activation(), v.layerNormEps(), null); // (B, N + 1, D)
+            x = encoderLayer(g, x, p + "encoder.layers." + i + ".", d, v.heads(), v.headDim(), v.activation(), v.layerNormEps(), null); // (B, N + 1, D)
         }
         String pooled = g.node("Gather", "class_token", List.of(x, g.longs("zero", true, 0)), attr("axis", 1L)); // (B, D)
         pooled = layerNorm(g, pooled, p + "post_layernorm", v.layerNormEps()); // (B, D)
@@ -167,7 +167,7 @@ public final class TowerGraphs {
         x = g.node("Add", "positioned", List.of(x, positions)); // (B, T, D)
         String mask = causalMask(g, length, attentionMask); // (T, T) or (B, 1, T, T)
         for (int i = 0; i < t.layers(); i++) {
-            x = encoderLayer(g, x, p + "encoder.layers." + i + ".", t.width(), t.heads(), t.activation(), t.layerNormEps(), mask); // (B, T, D)
+            x = encoderLayer(g, x, p + "encoder.layers." + i + ".", t.width(), t.heads(), t.headDim(), t.activation(), t.layerNormEps(), mask); // (B, T, D)
         }
         x = layerNorm(g, x, p + "final_layer_norm", t.layerNormEps()); // (B, T, D)
         String pooled = poolAtEndToken(g, x, ids); // (B, D)
@@ -210,10 +210,10 @@ public final class TowerGraphs {
     // ---- blocks ---------------------------------------------------------------------------------
 
     /** Pre-norm residual block: x + attn(ln1(x)), then x + mlp(ln2(x)). x (B, T, D) -> (B, T, D). */
-    private String encoderLayer(GraphBuilder g, String x, String p, int width, int heads, Activation activation, float eps,
-            String mask) {
+    private String encoderLayer(GraphBuilder g, String x, String p, int width, int heads, int headDim, Activation activation,
+            float eps, String mask) {
         String h = layerNorm(g, x, p + "layer_norm1", eps); // (B, T, D)
-        x = g.node("Add", "attn_residual", List.of(x, attention(g, h, p + "self_attn.", width, heads, mask))); // (B, T, D)
+        x = g.node("Add", "attn_residual", List.of(x, attention(g, h, p + "self_attn.", width, heads, headDim, mask))); // (B, T, D)
         h = layerNorm(g, x, p + "layer_norm2", eps); // (B, T, D)
         String m = linear(g, h, p + "mlp.fc1"); // (B, T, M)
         m = activate(g, m, activation); // (B, T, M)
@@ -221,27 +221,30 @@ public final class TowerGraphs {
         return g.node("Add", "mlp_residual", List.of(x, m)); // (B, T, D)
     }
 
-    /** Multi-head self-attention. h (B, T, D), additive mask or null -> (B, T, D). */
-    private String attention(GraphBuilder g, String h, String p, int width, int heads, String mask) {
-        int headDim = width / heads;
+    /**
+     * Multi-head self-attention; the heads span H * Dh, which is D except in a head-pruned model.
+     * h (B, T, D), additive mask or null -> (B, T, D).
+     */
+    private String attention(GraphBuilder g, String h, String p, int width, int heads, int headDim, String mask) {
+        int inner = heads * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] w = new float[3 * width * width]; // (3D, D): q (scaled), k, v stacked as nn.Linear weights
-        float[] b = new float[3 * width]; // (3D)
+        float[] w = new float[3 * inner * width]; // (3I, D): q (scaled), k, v stacked as nn.Linear weights
+        float[] b = new float[3 * inner]; // (3I)
         String[] parts = {"q_proj", "k_proj", "v_proj"};
         for (int i = 0; i < 3; i++) {
             float factor = i == 0 ? scale : 1f;
-            float[] wi = weights.get(p + parts[i] + ".weight").data(); // (D, D)
-            float[] bi = weights.get(p + parts[i] + ".bias").data(); // (D)
+            float[] wi = weights.get(p + parts[i] + ".weight").data(); // (I, D)
+            float[] bi = weights.get(p + parts[i] + ".bias").data(); // (I)
             for (int k = 0; k < wi.length; k++) {
-                w[i * width * width + k] = wi[k] * factor;
+                w[i * inner * width + k] = wi[k] * factor;
             }
             for (int k = 0; k < bi.length; k++) {
-                b[i * width + k] = bi[k] * factor;
+                b[i * inner + k] = bi[k] * factor;
             }
         }
-        String qkvW = g.weight(p + "qkv_proj.weight_t", TowerWeights.transpose(w, 3 * width, width), width, 3L * width); // (D, 3D)
-        String qkvB = g.weight(p + "qkv_proj.bias", b, 3L * width); // (3D)
-        String qkv = g.node("Add", "qkv", List.of(g.node("MatMul", "qkv_product", List.of(h, qkvW)), qkvB)); // (B, T, 3D)
+        String qkvW = g.weight(p + "qkv_proj.weight_t", TowerWeights.transpose(w, 3 * inner, width), width, 3L * inner); // (D, 3I)
+        String qkvB = g.weight(p + "qkv_proj.bias", b, 3L * inner); // (3I)
+        String qkv = g.node("Add", "qkv", List.of(g.node("MatMul", "qkv_product", List.of(h, qkvW)), qkvB)); // (B, T, 3I)
         String split = g.node("Reshape", "qkv_heads", List.of(qkv, g.longs("qkv_shape", false, 0, 0, 3, heads, headDim))); // (B, T, 3, H, Dh)
         String byPart = g.node("Transpose", "qkv_parts", List.of(split), attrInts("perm", 2, 0, 3, 1, 4)); // (3, B, H, T, Dh)
         String q = g.node("Gather", "q", List.of(byPart, g.longs("q_index", true, 0)), attr("axis", 0L)); // (B, H, T, Dh)
@@ -255,7 +258,7 @@ public final class TowerGraphs {
         String weightsOverKeys = g.node("Softmax", "attention", List.of(scores), attr("axis", -1L)); // (B, H, T, T)
         String attended = g.node("MatMul", "attended", List.of(weightsOverKeys, v)); // (B, H, T, Dh)
         String merged = g.node("Transpose", "merge_order", List.of(attended), attrInts("perm", 0, 2, 1, 3)); // (B, T, H, Dh)
-        merged = g.node("Reshape", "merged", List.of(merged, g.longs("merge_shape", false, 0, 0, width))); // (B, T, D)
+        merged = g.node("Reshape", "merged", List.of(merged, g.longs("merge_shape", false, 0, 0, inner))); // (B, T, I)
         return linear(g, merged, p + "out_proj"); // (B, T, D)
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.onnx.OnnxExporter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -84,6 +85,20 @@ class StructuredPrunerTest {
         assertThat(config.path("vision_config").path("num_attention_heads").asInt()).isEqualTo(3);
         assertThat(p.report().path("vision").path("removed_heads")).hasSize(4);
         assertThat(p.report().path("vision").path("removed_heads").get(0)).hasSize(1);
+    }
+
+    @Test
+    void aHeadPrunedModelExportsToOnnxAndAgreesWithItsDjlForward() throws Exception {
+        StructuredPruner.Pruned p = StructuredPruner.prune(source, BUNDLED.resolve("tokenizer.json"),
+                new StructuredPruner.Options(0.25, 0.25));
+        try (MultimodalModel small = p.model()) {
+            assertThat(small.config().vision().heads() * small.config().vision().headDim())
+                    .isLessThan(small.config().vision().width());
+            // The export's own check runs both backends on the same inputs and throws below cosine 0.9999.
+            OnnxExporter.Result exported = OnnxExporter.export(small, dir.resolve("pruned-onnx"), OnnxExporter.Options.defaults());
+            assertThat(exported.worstImageCosine()).isGreaterThan(0.9999);
+            assertThat(exported.worstTextCosine()).isGreaterThan(0.9999);
+        }
     }
 
     @Test
