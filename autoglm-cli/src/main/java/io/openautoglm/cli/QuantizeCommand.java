@@ -78,25 +78,38 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AccuracyGate accuracyGate = gate.enabled() ? gate.gate(err) : null; // a bad manifest fails before any work
-        try (StopSignal.Job job = StopSignal.job(); StagedFolder staged = StagedFolder.forTarget(out)) {
-            Int8ModelFolder.Result result = Int8ModelFolder.quantize(model, staged.dir(), options);
+        try (StopSignal.Job job = StopSignal.job()) {
+            writeInt8(model, out, model, options, accuracyGate, gate.maxDrop, stdout);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /**
+     * Quantizes the ONNX folder {@code fp32} into {@code out} (staged, renamed in whole), gated when {@code accuracyGate}
+     * is given; {@code source} is what provenance names as the model quantized. Shared with {@code export onnx --quantize}.
+     */
+    static void writeInt8(Path fp32, Path out, Path source, Int8Options options, AccuracyGate accuracyGate, double maxDrop,
+            PrintWriter stdout) throws IOException {
+        try (StagedFolder staged = StagedFolder.forTarget(out)) {
+            Int8ModelFolder.Result result = Int8ModelFolder.quantize(fp32, staged.dir(), options);
             for (Map.Entry<String, Int8Report> e : result.files().entrySet()) {
                 Int8Report r = e.getValue();
                 stdout.printf(Locale.ROOT, "%s: %d products int8, %d left fp32, %,d -> %,d bytes (%.1f%%)%n", e.getKey(),
                         r.quantized().size(), r.leftFp32().size(), r.bytesBefore(), r.bytesAfter(), 100 * r.sizeRatio());
             }
             var provenance = result.toJson(options);
-            provenance.put("source", model.toAbsolutePath().normalize().toString());
+            provenance.put("source", source.toAbsolutePath().normalize().toString());
             StopSignal.process().check();
             if (accuracyGate != null) {
                 AccuracyGate.Result g;
-                try (MultimodalModel fp32 = opener.open(model); MultimodalModel int8 = opener.open(staged.dir())) {
-                    g = accuracyGate.compare(fp32, int8);
+                try (MultimodalModel reference = opener.open(fp32); MultimodalModel int8 = opener.open(staged.dir())) {
+                    g = accuracyGate.compare(reference, int8);
                 }
                 stdout.println(g.summary());
                 if (!g.passed()) {
                     throw new UserInputException("the int8 model loses " + String.format(Locale.ROOT, "%.2f", g.worstDropPoints())
-                            + " points of " + g.worstFigure() + " (limit " + gate.maxDrop + "); nothing was written to " + out
+                            + " points of " + g.worstFigure() + " (limit " + maxDrop + "); nothing was written to " + out
                             + ": try --per-tensor off, --skip-node for sensitive layers, or a larger --max-drop");
                 }
                 provenance.set("gate", g.toJson());
@@ -106,7 +119,5 @@ final class QuantizeCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "wrote %s: %,d -> %,d bytes of graphs (%.1f%%)%n", out, result.bytesBefore(),
                     result.bytesAfter(), 100.0 * result.bytesAfter() / Math.max(1, result.bytesBefore()));
         }
-        stdout.flush();
-        return 0;
     }
 }

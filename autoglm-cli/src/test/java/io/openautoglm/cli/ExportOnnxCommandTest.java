@@ -142,6 +142,31 @@ class ExportOnnxCommandTest {
     }
 
     @Test
+    void quantizeInt8WritesOnlyTheSmallerInt8FolderThatStillAgrees() throws Exception {
+        Path int8 = tmp.resolve("bundled-int8");
+        CliRunner r = CliRunner.run("export", "onnx", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--out", int8.toString(),
+                "--quantize", "int8");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode provenance = Json.MAPPER.readTree(int8.resolve("provenance.json").toFile());
+        assertThat(provenance.path("quantization").path("source").asText()).isEqualTo(TrainAndDemoCommandTest.BUNDLED.toAbsolutePath().normalize().toString());
+        assertThat(Files.size(int8.resolve("image_model.onnx"))).isLessThan(Files.size(onnx.resolve("image_model.onnx")) / 2);
+        try (var siblings = Files.list(tmp)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".fp32-") || n.contains(".export"));
+        }
+        String[] args = {"--text", "a large red circle", "--image", CliFixture.PIC0.toString(), "--format", "json"};
+        JsonNode fp32 = json(CliRunner.run(concat(new String[] {"embed", "--model", onnx.toString()}, args)));
+        JsonNode small = json(CliRunner.run(concat(new String[] {"embed", "--model", int8.toString()}, args)));
+        for (int i = 0; i < 2; i++) {
+            assertThat(cosine(fp32.get("items").get(i).get("embedding"), small.get("items").get(i).get("embedding")))
+                    .as("item %d", i).isGreaterThanOrEqualTo(0.99);
+        }
+        CliRunner.assertOneLineError(CliRunner.run("export", "onnx", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--out",
+                tmp.resolve("g").toString(), "--gate", CliFixture.PIC0.toString()), "--quantize int8");
+        CliRunner.assertOneLineError(CliRunner.run("export", "onnx", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--out",
+                tmp.resolve("q").toString(), "--quantize", "int4"), "int8");
+    }
+
+    @Test
     void mistakesGetOneLine() {
         CliRunner.assertOneLineError(CliRunner.run("export", "onnx", "--model", TrainAndDemoCommandTest.BUNDLED.toString(), "--out",
                 tmp.resolve("x").toString(), "--opset", "13"), "--opset 13 is not supported", "17 to 21");
