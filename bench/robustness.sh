@@ -56,7 +56,7 @@ end=$(date +%s)
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit:  $(git rev-parse --short HEAD)"
   echo "model:   $model (weights sha256 $(sha256sum "$model/model.safetensors" | cut -c1-16)...)"
-  echo "test:    $(grep -c '"shape"' "$work/test/test.jsonl") single-object pictures of $test_count generated; template \"a {}\"; corruption seed 0; chance 1/6"
+  echo "test:    $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["clean"]["n"])' "$work/bundled.json") single-object pictures (of $test_count generated; the clean JSON's n); template \"a {}\"; corruption seed 0; chance 1/6"
   echo "tunes:   $steps steps, batch $batch, lr 2e-4 (warmup 5, cosine), from the bundled model on 2,000 seed-1 pictures, configs/shapes-tiny.yaml's data and losses;"
   echo "         'corrupted' adds data.corruptions: all nine, probability 0.5, severity 1-5; everything else equal"
   echo "time:    clean fine-tune $((t1 - t0)) s, corrupted fine-tune $((t2 - t1)) s, whole script $((end - start)) s (host load average: $(cut -d' ' -f1-3 /proc/loadavg))"
