@@ -56,7 +56,7 @@ public final class Detector implements AutoCloseable {
         }
 
         public static Settings defaults() {
-            return new Settings(2, new int[] {1, 2}, 0.25, 4096, 0.01, 0.3, 0);
+            return new Settings(2, new int[] {0, 2}, 0.25, 4096, 0.01, 0.3, 0); // as `autoglm defects fit` defaults
         }
 
         @Override
