@@ -4,7 +4,10 @@
 # then the other layer kinds on the same graph, then training time and peak memory of R-GCN
 # (full batch) against graph size (about 10k, 100k and 1M edges).
 #
-#   bench/fraud-graph.sh [--accounts 10000] [--seed 1] [--epochs 200] [--out FILE]
+#   bench/fraud-graph.sh [--accounts 10000] [--seed 1] [--epochs 200] [--kinds "gcn sage gat directed"]
+#                        [--sizes "1130 11300 113000"] [--out FILE]
+#
+# --sizes are account counts for the cost section (about 8.9 edges an account).
 #
 # Writes bench/results/fraud-graph.txt by default. Run it with nice on a shared host.
 set -euo pipefail
@@ -13,13 +16,17 @@ ACCOUNTS=10000
 SEED=1
 EPOCHS=200
 RESULT=bench/results/fraud-graph.txt
+KINDS="gcn sage gat directed"
+SIZES="1130 11300 113000"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --accounts) ACCOUNTS=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --epochs) EPOCHS=$2; shift 2 ;;
+    --kinds) KINDS=$2; shift 2 ;;
+    --sizes) SIZES=$2; shift 2 ;;
     --out) RESULT=$2; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +47,8 @@ print("%-9s test auroc %.4f  ap %.4f  recall@1%%fpr %.4f  (n %d, positives %d) |
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit:  $(git rev-parse --short HEAD)"
   echo "host:    $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-  echo "command: bench/fraud-graph.sh --accounts $ACCOUNTS --seed $SEED --epochs $EPOCHS"
+  echo "command: bench/fraud-graph.sh --accounts $ACCOUNTS --seed $SEED --epochs $EPOCHS --kinds \"$KINDS\" --sizes \"$SIZES\""
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the start; a busy host slows every time below)"
   echo
   ./autoglm data fraud-graph --out "$work/fraud" --accounts "$ACCOUNTS" --seed "$SEED"
   nodes="$work/fraud/nodes.jsonl"
@@ -59,14 +67,14 @@ print("recall@1%%fpr gain over the baseline on test: %+.1f points (target >= 15)
   ./autoglm graph eval --model "$work/rgcn" --nodes "$nodes" --edges "$edges" --split test 2>/dev/null
   echo
   echo "## the other layer kinds on the same graph (no baseline: it is the one above)"
-  for kind in gcn sage gat directed; do
+  for kind in $KINDS; do
     ./autoglm graph train --model "$kind" --nodes "$nodes" --edges "$edges" --out "$work/$kind" --epochs "$EPOCHS" \
       --seed "$SEED" --config "$work/no-baseline.yaml" --format json > "$work/$kind.json" 2> "$work/$kind.log"
     metrics "$work/$kind.json" model
   done
   echo
   echo "## R-GCN cost against graph size (full batch, 5 epochs, hidden 32, 2 layers, 4 bases; peak RSS of the JVM)"
-  for accounts in 1130 11300 113000; do
+  for accounts in $SIZES; do
     ./autoglm data fraud-graph --out "$work/size-$accounts" --accounts "$accounts" --seed "$SEED" > "$work/size.txt"
     /usr/bin/time -f "%M" -o "$work/rss.txt" ./autoglm graph train --model rgcn --nodes "$work/size-$accounts/nodes.jsonl" \
       --edges "$work/size-$accounts/edges.jsonl" --out "$work/size-model" --epochs 5 --config "$work/no-baseline.yaml" \
