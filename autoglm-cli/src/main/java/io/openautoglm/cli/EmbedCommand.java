@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.TextEmbeddings;
 import io.openautoglm.core.UserInputException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,7 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = {"Embed texts and images into the model's shared space.",
-            "Prints texts first, in the order given, then images, in the order given."})
+            "Prints texts first, in the order given, then images, in the order given.",
+            "A text longer than the model's context is split into overlapping windows of the context length (a quarter",
+            "of each shared with the next) whose unit embeddings are averaged and normalized; --truncate cuts it to",
+            "the context instead, as CLIP does. The JSON items of texts say \"tokens\" and \"windows\" (or \"truncated\")."})
 final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
@@ -36,6 +40,14 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--no-normalize", description = "Keep raw projections instead of unit-length vectors (default: normalized).")
     boolean noNormalize;
 
+    @Option(names = "--truncate", description = "Cut texts longer than the context to its first tokens (CLIP's behaviour) "
+            + "instead of embedding them in pooled windows.")
+    boolean truncate;
+
+    @Option(names = "--max-windows", paramLabel = "N", defaultValue = "" + EmbedOptions.DEFAULT_MAX_WINDOWS,
+            description = "Most windows one text may take; a longer text is an error (default: ${DEFAULT-VALUE}).")
+    int maxWindows;
+
     @Mixin
     FormatOption format;
 
@@ -47,10 +59,10 @@ final class EmbedCommand implements Callable<Integer> {
         if (texts.isEmpty() && images.isEmpty()) {
             throw new UserInputException("nothing to embed: give at least one --text or --image");
         }
-        EmbedOptions options = new EmbedOptions(batchSize, !noNormalize);
+        EmbedOptions options = new EmbedOptions(batchSize, !noNormalize, truncate, maxWindows);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            float[][] textEmbeds = m.embedTexts(texts, options);
+            TextEmbeddings textEmbeds = m.embedTextsCounted(texts, options);
             float[][] imageEmbeds = m.embedImageFiles(images, options);
             ObjectNode root = Json.object();
             root.put("model", m.name());
@@ -58,7 +70,14 @@ final class EmbedCommand implements Callable<Integer> {
             root.put("normalized", options.normalize());
             ArrayNode items = root.putArray("items");
             for (int i = 0; i < texts.size(); i++) {
-                items.add(item("text", texts.get(i), textEmbeds[i]));
+                ObjectNode item = item("text", texts.get(i), textEmbeds.vectors()[i]);
+                item.put("tokens", textEmbeds.tokens()[i]);
+                if (textEmbeds.truncated()[i]) {
+                    item.put("truncated", true);
+                } else {
+                    item.put("windows", textEmbeds.windows()[i]);
+                }
+                items.add(item);
             }
             for (int i = 0; i < images.size(); i++) {
                 items.add(item("image", images.get(i).toString(), imageEmbeds[i]));

@@ -1,5 +1,6 @@
 package io.openautoglm.cli;
 
+import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.eval.RetrievalEvaluator;
@@ -30,6 +31,14 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             description = "Query with each record's \"caption\" only, not its other \"captions\" (default: all captions).")
     boolean firstCaptionOnly;
 
+    @Option(names = "--truncate", description = "Cut captions longer than the model's context to its first tokens (CLIP's "
+            + "behaviour) instead of embedding them in overlapping windows whose embeddings are pooled.")
+    boolean truncate;
+
+    @Option(names = "--max-windows", paramLabel = "N", defaultValue = "" + EmbedOptions.DEFAULT_MAX_WINDOWS,
+            description = "Most windows one caption may take; a longer one is an error (default: ${DEFAULT-VALUE}).")
+    int maxWindows;
+
     @Mixin
     FormatOption format;
 
@@ -41,7 +50,8 @@ final class EvalRetrievalCommand implements Callable<Integer> {
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr()).evaluate(data, firstCaptionOnly);
+            RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr(),
+                    EmbedOptions.defaults().withTruncate(truncate).withMaxWindows(maxWindows)).evaluate(data, firstCaptionOnly);
             if (format.json()) {
                 out.println(Json.compact(r.toJson()));
             } else {

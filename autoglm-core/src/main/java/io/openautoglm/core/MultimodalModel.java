@@ -19,6 +19,7 @@ import io.openautoglm.core.model.clip.ClipWeights;
 import io.openautoglm.core.model.clip.ModelDirectory;
 import io.openautoglm.core.model.clip.ModelWriter;
 import io.openautoglm.core.model.clip.PreprocessorConfig;
+import io.openautoglm.core.model.clip.TextWindows;
 import io.openautoglm.core.model.clip.TokenColumns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -278,16 +279,60 @@ public final class MultimodalModel implements AutoCloseable {
     }
 
     public float[][] embedTexts(List<String> texts, EmbedOptions options) {
-        float[][] out = new float[texts.size()][];
+        return embedTextsCounted(texts, options).vectors();
+    }
+
+    /**
+     * Embeds texts and says what was read of each. A text longer than the context is split into
+     * {@link TextWindows} whose embeddings are pooled (or cut, with {@link EmbedOptions#truncate()});
+     * the windows of all texts are batched together, {@code batchSize} rows per model call.
+     */
+    public TextEmbeddings embedTextsCounted(List<String> texts, EmbedOptions options) {
         int t = tokenizer.contextLength();
-        for (int start = 0; start < texts.size(); start += options.batchSize()) {
-            List<String> batch = texts.subList(start, Math.min(texts.size(), start + options.batchSize()));
-            long[] ids = tokenizer.encodeBatch(batch); // (B, T) padded to the context length
+        int n = texts.size();
+        int[] tokens = new int[n];
+        int[] windowCounts = new int[n];
+        boolean[] truncated = new boolean[n];
+        List<long[]> rows = new ArrayList<>(); // each (T): every window of every text, in order
+        for (int i = 0; i < n; i++) {
+            long[] raw = tokenizer.encodeFull(texts.get(i));
+            tokens[i] = raw.length;
+            if (options.truncate() || raw.length <= t) {
+                truncated[i] = raw.length > t;
+                windowCounts[i] = 1;
+                rows.add(tokenizer.cut(raw));
+            } else {
+                TextWindows.checkLimit(i, raw.length, t, options.maxWindows());
+                List<long[]> windows = TextWindows.split(raw, t, config().text().padId());
+                windowCounts[i] = windows.size();
+                rows.addAll(windows);
+            }
+        }
+        float[][] rowVectors = embedRows(rows, t, options); // (R, P)
+        float[][] out = new float[n][];
+        int row = 0;
+        for (int i = 0; i < n; i++) {
+            float[][] mine = java.util.Arrays.copyOfRange(rowVectors, row, row + windowCounts[i]); // (W, P)
+            out[i] = TextWindows.pool(mine, options.normalize()); // (P)
+            row += windowCounts[i];
+        }
+        return new TextEmbeddings(out, tokens, windowCounts, truncated);
+    }
+
+    /** Rows of T ids through the text tower, {@code batchSize} at a time. (R, T) -> (R, P) */
+    private float[][] embedRows(List<long[]> rows, int t, EmbedOptions options) {
+        float[][] out = new float[rows.size()][];
+        long eos = config().text().eosId();
+        for (int start = 0; start < rows.size(); start += options.batchSize()) {
+            int b = Math.min(options.batchSize(), rows.size() - start);
+            long[] ids = new long[b * t]; // (B, T) padded to the context length
+            for (int k = 0; k < b; k++) {
+                System.arraycopy(rows.get(start + k), 0, ids, k * t, t);
+            }
             // Only the columns up to the last end token: the same embeddings for a fraction of the compute.
-            int used = TokenColumns.usedLength(ids, batch.size(), t, config().text().eosId());
-            float[][] part = embedTokenIds(TokenColumns.firstColumns(ids, batch.size(), t, used), batch.size(), used,
-                    options.normalize());
-            System.arraycopy(part, 0, out, start, part.length);
+            int used = TokenColumns.usedLength(ids, b, t, eos);
+            float[][] part = embedTokenIds(TokenColumns.firstColumns(ids, b, t, used), b, used, options.normalize()); // (B, P)
+            System.arraycopy(part, 0, out, start, b);
         }
         return out;
     }

@@ -19,7 +19,7 @@ import java.util.List;
  */
 final class BatchEmbedder {
     private final MultimodalModel model;
-    private final EmbedOptions options = EmbedOptions.defaults();
+    private final EmbedOptions options;
     private final PrintWriter progress;
     private final PictureTransform transform;
 
@@ -29,6 +29,12 @@ final class BatchEmbedder {
 
     /** @param transform applied to each decoded picture before the model's preprocessing */
     BatchEmbedder(MultimodalModel model, PrintWriter progress, PictureTransform transform) {
+        this(model, progress, transform, EmbedOptions.defaults());
+    }
+
+    /** @param options how texts are embedded (windows for long ones, or cut: {@link EmbedOptions#truncate()}) */
+    BatchEmbedder(MultimodalModel model, PrintWriter progress, PictureTransform transform, EmbedOptions options) {
+        this.options = options;
         this.model = model;
         this.progress = progress;
         this.transform = transform;

@@ -2,6 +2,7 @@ package io.openautoglm.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
@@ -25,11 +26,18 @@ public final class RetrievalEvaluator {
 
     private final MultimodalModel model;
     private final PrintWriter progress;
+    private final EmbedOptions textOptions;
 
     /** @param progress where progress lines go for long runs (stderr), or null for none */
     public RetrievalEvaluator(MultimodalModel model, PrintWriter progress) {
+        this(model, progress, EmbedOptions.defaults());
+    }
+
+    /** @param textOptions how captions are embedded: a caption longer than the context in pooled windows, or cut */
+    public RetrievalEvaluator(MultimodalModel model, PrintWriter progress, EmbedOptions textOptions) {
         this.model = model;
         this.progress = progress;
+        this.textOptions = textOptions;
     }
 
     /** {@code n} is the number of images (the COCO convention); {@code captions} the number of text queries. */
@@ -91,7 +99,7 @@ public final class RetrievalEvaluator {
                 captions.add(mine.get(c));
             }
         }
-        float[][] textEmb = new BatchEmbedder(model, progress).texts(captions, "embedding captions"); // (T, D)
+        float[][] textEmb = new BatchEmbedder(model, progress, PictureTransform.NONE, textOptions).texts(captions, "embedding captions"); // (T, D)
         return new Prepared(manifest, List.copyOf(images), captionImage, imageCaptions, textEmb);
     }
 

@@ -8,6 +8,7 @@ import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.io.Sha256;
+import io.openautoglm.core.model.clip.TextWindows;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,7 @@ public final class EmbeddingService implements AutoCloseable {
     private final String modelId;
     private final ImageLoader imageLoader;
     private final EmbeddingCache cache;
-    private final MicroBatcher<String, float[]> textBatcher;
+    private final MicroBatcher<TextInput, float[]> textBatcher;
     private final MicroBatcher<RgbImage, float[]> imageBatcher;
     private final float logitScale;
     // Decoding a picture near the pixel limit takes hundreds of MB; at most this many at once, so
@@ -50,7 +51,7 @@ public final class EmbeddingService implements AutoCloseable {
         this.imageLoader = new ImageLoader(config.maxImagePixels());
         this.cache = new EmbeddingCache(config.cacheEntries(), registry);
         this.textBatcher = new MicroBatcher<>("text_embedding", config.textBatching(),
-                texts -> Arrays.asList(model.embedTexts(texts, oneCall(texts.size()))), requestsInFlight, registry);
+                this::embedTextBatch, requestsInFlight, registry);
         this.imageBatcher = new MicroBatcher<>("image_embedding", config.imageBatching(),
                 images -> Arrays.asList(model.embedImages(images, oneCall(images.size()))), requestsInFlight, registry);
         this.logitScale = model.logitScale();
@@ -112,16 +113,100 @@ public final class EmbeddingService implements AutoCloseable {
         return logitScale;
     }
 
-    /** Embeds texts (normalized), waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value). */
-    public List<float[]> embedTexts(List<String> texts, long deadlineNanos) {
-        List<String> windows = new ArrayList<>(texts.size());
-        List<EmbeddingCache.Key> keys = new ArrayList<>();
-        for (String t : texts) {
-            String w = contextWindow(t); // here, on the request thread: the model thread only sees bounded texts
-            windows.add(w);
-            keys.add(new EmbeddingCache.Key(modelId, "text", Sha256.of(w.getBytes(StandardCharsets.UTF_8))));
+    /** A text for the text batcher, with how to read it past the context. */
+    record TextInput(String text, boolean truncate) {}
+
+    /**
+     * What the model reads of one text: its tokens (start and end included), the windows it takes, and
+     * whether it is cut to the context instead.
+     */
+    public record TextRead(int tokens, int windows, boolean truncated) {
+        /** Tokens the model reads: all of them, or the context length when cut (OpenAI's usage block). */
+        public int tokensRead(int contextLength) {
+            return truncated ? contextLength : tokens;
         }
-        return compute(keys, lookUp(keys), windows::get, textBatcher, deadlineNanos);
+    }
+
+    /**
+     * One coalesced batch: the windowed texts in one model call (all their windows batched together),
+     * the cut ones in another.
+     */
+    private List<float[]> embedTextBatch(List<TextInput> inputs) {
+        float[][] out = new float[inputs.size()][];
+        for (boolean truncate : new boolean[] {false, true}) {
+            List<Integer> at = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < inputs.size(); i++) {
+                if (inputs.get(i).truncate() == truncate) {
+                    at.add(i);
+                    texts.add(inputs.get(i).text());
+                }
+            }
+            if (!texts.isEmpty()) {
+                float[][] part = model.embedTexts(texts, oneCall(texts.size()).withTruncate(truncate)); // (n, P)
+                for (int k = 0; k < at.size(); k++) {
+                    out[at.get(k)] = part[k];
+                }
+            }
+        }
+        return Arrays.asList(out);
+    }
+
+    /** Embeds texts (normalized, long ones in pooled windows), waiting until {@code deadlineNanos}. */
+    public List<float[]> embedTexts(List<String> texts, long deadlineNanos) {
+        return embedTexts(texts, false, deadlineNanos);
+    }
+
+    /**
+     * Embeds texts (normalized), waiting until {@code deadlineNanos} (a {@link System#nanoTime()} value):
+     * a text longer than the context in pooled windows (400 past {@link #maxWindows()}), or cut to the
+     * context when {@code truncate}.
+     */
+    public List<float[]> embedTexts(List<String> texts, boolean truncate, long deadlineNanos) {
+        List<TextInput> inputs = new ArrayList<>(texts.size());
+        List<EmbeddingCache.Key> keys = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            // Here, on the request thread: the model thread only sees bounded texts.
+            String read = truncate ? contextWindow(t) : withinLimit(i, texts.size(), t);
+            inputs.add(new TextInput(read, truncate));
+            keys.add(new EmbeddingCache.Key(modelId, truncate ? "text-cut" : "text", Sha256.of(read.getBytes(StandardCharsets.UTF_8))));
+        }
+        return compute(keys, lookUp(keys), inputs::get, textBatcher, deadlineNanos);
+    }
+
+    /** Most windows one text may take here (then 400): {@link EmbedOptions#DEFAULT_MAX_WINDOWS}. */
+    public int maxWindows() {
+        return EmbedOptions.DEFAULT_MAX_WINDOWS;
+    }
+
+    /** What the model reads of {@code text}; 400 when it needs more than {@link #maxWindows()} windows. */
+    public TextRead textRead(String text, boolean truncate) {
+        int context = model.config().text().contextLength();
+        if (truncate) {
+            int tokens = model.tokenizer().encodeFull(contextWindow(text)).length;
+            return new TextRead(tokens, 1, tokens > context);
+        }
+        int tokens = model.tokenizer().encodeFull(withinLimit(0, 1, text)).length;
+        return new TextRead(tokens, TextWindows.count(tokens, context), false);
+    }
+
+    /**
+     * The text itself when its windows fit the limit, else 400. Only a prefix a little past the limit
+     * is tokenized, so a megabyte of text is refused for the cost of its first few thousand words.
+     */
+    private String withinLimit(int index, int count, String text) {
+        int context = model.config().text().contextLength();
+        int maxTokens = (context - 2) + (maxWindows() - 1) * TextWindows.stride(context) + 2; // the most that fit
+        String prefix = prefixWithTokens(text, maxTokens + 1);
+        int tokens = model.tokenizer().encodeFull(prefix).length;
+        if (tokens > maxTokens) {
+            String which = count == 1 ? "the text" : "text " + index;
+            throw ApiException.badRequest("text_too_long", which + " needs more than " + maxWindows() + " windows of "
+                    + context + " tokens (over " + maxTokens + " tokens); send a shorter text, or \"truncate\": true to "
+                    + "embed its first " + context + " tokens");
+        }
+        return text;
     }
 
     /**
@@ -140,19 +225,26 @@ public final class EmbeddingService implements AutoCloseable {
     }
 
     /**
-     * The prefix of {@code text} the model reads: CLIP keeps only its first context-length tokens,
-     * so tokenizing a megabyte to keep 77 tokens is wasted model-thread time. The prefix is cut at
-     * a space, and grown until its tokens fill the context, so its tokens are the full text's.
+     * The prefix of {@code text} the model reads when cutting: CLIP keeps only its first context-length
+     * tokens, so tokenizing a megabyte to keep 77 tokens is wasted model-thread time.
      */
     String contextWindow(String text) {
-        int context = model.config().text().contextLength();
-        for (int chars = context * 16; chars < text.length(); chars *= 4) {
-            int cut = text.lastIndexOf(' ', chars);
-            if (cut < chars / 2) {
-                cut = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars; // no space: one long word
+        return prefixWithTokens(text, model.config().text().contextLength());
+    }
+
+    /**
+     * A prefix of {@code text} with at least {@code tokens} tokens (or the whole text), cut at a space
+     * and grown from a few characters a token, so its first {@code tokens} tokens are the full text's.
+     */
+    private String prefixWithTokens(String text, int tokens) {
+        for (long chars = (long) tokens * 16; chars < text.length(); chars *= 4) {
+            int at = (int) chars;
+            int cut = text.lastIndexOf(' ', at);
+            if (cut < at / 2) {
+                cut = Character.isHighSurrogate(text.charAt(at - 1)) ? at - 1 : at; // no space: one long word
             }
             String prefix = text.substring(0, cut);
-            if (tokensOf(prefix) >= context) {
+            if (tokensOf(prefix) >= tokens) {
                 return prefix;
             }
         }
@@ -239,20 +331,14 @@ public final class EmbeddingService implements AutoCloseable {
         }
     }
 
-    /** Tokens the model reads for {@code text} (start and end included, at most the context length), for OpenAI's usage block. */
+    /** Tokens the model reads for {@code text} when windowed (start and end included), for OpenAI's usage block. */
     public int tokenCount(String text) {
-        return tokensOf(contextWindow(text));
+        return textRead(text, false).tokens();
     }
 
+    /** Tokens of {@code text}, start and end included, uncut. */
     private int tokensOf(String text) {
-        long[] ids = model.tokenizer().encode(text);
-        long eos = model.config().text().eosId();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] == eos) {
-                return i + 1;
-            }
-        }
-        return ids.length;
+        return model.tokenizer().encodeFull(text).length;
     }
 
     public EmbeddingCache cache() {

@@ -15,10 +15,12 @@ import java.util.Set;
  * {@code POST /v1/embeddings}, OpenAI's request and response shape: {@code input} is a string or a
  * list; strings that are {@code data:image/...;base64,} URLs are pictures, the rest texts. Vectors
  * are L2-normalized. {@code encoding_format: "base64"} (what OpenAI's Python client asks for by
- * default) returns little-endian float32 bytes in base64.
+ * default) returns little-endian float32 bytes in base64. A text longer than the context is
+ * embedded in pooled windows (400 past the window limit); our own field {@code truncate: true}
+ * cuts it to the context instead. {@code usage} counts the tokens the model read.
  */
 final class EmbeddingsRoute implements Handler {
-    private static final Set<String> FIELDS = Set.of("input", "model", "encoding_format", "dimensions", "user");
+    private static final Set<String> FIELDS = Set.of("input", "model", "encoding_format", "dimensions", "user", "truncate");
 
     private final EmbeddingService service;
     private final int maxInputs;
@@ -37,6 +39,7 @@ final class EmbeddingsRoute implements Handler {
                     + "', not '" + model + "'");
         }
         List<String> inputs = body.stringList("input", true, true, maxInputs);
+        boolean truncate = body.optionalBoolean("truncate", false);
         String encoding = body.optionalString("encoding_format", "float");
         if (!encoding.equals("float") && !encoding.equals("base64")) {
             throw ApiException.badRequest("invalid_field", "field 'encoding_format' must be \"float\" or \"base64\"");
@@ -62,10 +65,15 @@ final class EmbeddingsRoute implements Handler {
                 texts.add(s);
             }
         }
+        int tokens = 0;
+        int context = service.model().config().text().contextLength();
+        for (String text : texts) {
+            tokens += service.textRead(text, truncate).tokensRead(context); // 400 here for a text past the window limit
+        }
         long deadline = Requests.deadline(ctx);
         float[][] out = new float[inputs.size()][];
         List<float[]> imageVectors = images.isEmpty() ? List.of() : service.embedImages(images, deadline);
-        List<float[]> textVectors = texts.isEmpty() ? List.of() : service.embedTexts(texts, deadline);
+        List<float[]> textVectors = texts.isEmpty() ? List.of() : service.embedTexts(texts, truncate, deadline);
         for (int k = 0; k < imageAt.size(); k++) {
             out[imageAt.get(k)] = imageVectors.get(k);
         }
@@ -90,7 +98,6 @@ final class EmbeddingsRoute implements Handler {
             }
         }
         root.put("model", service.modelName());
-        int tokens = texts.stream().mapToInt(service::tokenCount).sum();
         ObjectNode usage = root.putObject("usage");
         usage.put("prompt_tokens", tokens);
         usage.put("total_tokens", tokens);

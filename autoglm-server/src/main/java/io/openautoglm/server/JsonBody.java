@@ -89,6 +89,18 @@ public final class JsonBody {
         return v.asText();
     }
 
+    /** A JSON boolean, or {@code fallback} when absent. */
+    public boolean optionalBoolean(String field, boolean fallback) {
+        if (!has(field)) {
+            return fallback;
+        }
+        JsonNode v = node.get(field);
+        if (!v.isBoolean()) {
+            throw ApiException.badRequest("invalid_field", "field '" + field + "' must be true or false");
+        }
+        return v.asBoolean();
+    }
+
     /** An integer in [min, max], or {@code fallback} when absent. */
     public int optionalInt(String field, int fallback, int min, int max) {
         if (!has(field)) {

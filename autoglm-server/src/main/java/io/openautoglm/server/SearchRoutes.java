@@ -34,7 +34,7 @@ public final class SearchRoutes {
     static final int MAX_K = 100;
     /** Keys plus values in one filter: Lucene refuses a query of more than 1,024 clauses (TooManyClauses). */
     static final int MAX_FILTER_TERMS = 1_000;
-    private static final Set<String> FIELDS = Set.of("text", "image", "k", "filter");
+    private static final Set<String> FIELDS = Set.of("text", "image", "k", "filter", "truncate");
 
     private final VectorIndex index;
     private final Searcher searcher;
@@ -63,12 +63,15 @@ public final class SearchRoutes {
         Filter filter = filter(body);
         long deadline = Requests.deadline(ctx);
         SearchQuery query;
+        EmbeddingService.TextRead read = null;
         if (body.has("text")) {
             String text = body.requiredString("text");
             if (text.isBlank()) {
                 throw ApiException.badRequest("invalid_field", "field 'text' is empty");
             }
-            query = SearchQuery.ofText(text, service.embedTexts(List.of(text), deadline).get(0));
+            boolean truncate = body.optionalBoolean("truncate", false);
+            read = service.textRead(text, truncate); // 400 past the window limit
+            query = SearchQuery.ofText(text, service.embedTexts(List.of(text), truncate, deadline).get(0));
         } else {
             // The picture came as bytes, not a file: a re-ranker that needs the query text refuses it (400).
             query = new SearchQuery(null, null,
@@ -77,6 +80,15 @@ public final class SearchRoutes {
         List<Hit> hits = searcher.search(query, k, filter, Math.max(k, VectorIndex.DEFAULT_CANDIDATES));
 
         ObjectNode root = JsonBody.MAPPER.createObjectNode();
+        if (read != null) { // how the text query was read: its tokens, and windows or cut
+            ObjectNode q = root.putObject("query");
+            q.put("tokens", read.tokens());
+            if (read.truncated()) {
+                q.put("truncated", true);
+            } else {
+                q.put("windows", read.windows());
+            }
+        }
         ArrayNode results = root.putArray("results");
         for (Hit h : hits) {
             HitJson.write(results.addObject(), h).put("thumbnail_url", h.path() == null ? null : thumbnailUrl(h.id()));

@@ -111,7 +111,7 @@ class SlowClientAndDeadlineTest {
     }
 
     @Test
-    void aMegabyteTextIsCutToTheContextBeforeTokenizingAndEmbedsAsItsPrefix() {
+    void aMegabyteTextIsRefusedQuicklyOrWithTruncateCutToTheContextBeforeTokenizingAndEmbedsAsItsPrefix() {
         String text = "a red circle on a dark ground beside a blue square ".repeat(21_000); // ~1 MB
         try (AutoglmServer server = AutoglmServer.create(ServerConfig.defaults().withHostPort("127.0.0.1", 0)
                 .withLimits(16L << 20, ServerConfig.DEFAULT_MAX_IMAGE_PIXELS, 16, 60_000), model).start()) {
@@ -119,18 +119,27 @@ class SlowClientAndDeadlineTest {
             assertThat(window.length()).isLessThan(10_000);
             assertThat(model.tokenizer().encode(window)).containsExactly(model.tokenizer().encode(text));
             String one = "\"" + text + "\"";
+            String seven = "[" + String.join(", ", List.of(one, one, one, one, one, one, one)) + "]";
             long start = System.nanoTime();
-            Http.Reply r = Http.post(server.url() + "/v1/embeddings", embeddings("[" + String.join(", ", List.of(one, one, one, one,
-                    one, one, one)) + "]"), "Content-Type", "application/json");
+            Http.Reply refused = Http.post(server.url() + "/v1/embeddings", embeddings(seven), "Content-Type", "application/json");
+            System.out.printf("7 x 1 MB texts refused (too many windows): %d ms%n", (System.nanoTime() - start) / 1_000_000);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.errorCode()).isEqualTo("text_too_long");
+            start = System.nanoTime();
+            Http.Reply r = Http.post(server.url() + "/v1/embeddings", embeddingsCut(seven), "Content-Type", "application/json");
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("7 x 1 MB texts: %d ms%n", millis);
             assertThat(r.status()).as(r.body()).isEqualTo(200);
-            Http.Reply prefix = Http.post(server.url() + "/v1/embeddings", embeddings("\"" + window + "\""), "Content-Type",
+            Http.Reply prefix = Http.post(server.url() + "/v1/embeddings", embeddingsCut("\"" + window + "\""), "Content-Type",
                     "application/json");
             assertThat(r.json().path("data").get(6).path("embedding").toString())
                     .isEqualTo(prefix.json().path("data").get(0).path("embedding").toString());
             assertThat(r.json().path("usage").path("prompt_tokens").asInt()).isEqualTo(7 * model.config().text().contextLength());
         }
+    }
+
+    private static String embeddingsCut(String inputs) {
+        return "{\"model\": \"" + model.name() + "\", \"truncate\": true, \"input\": " + inputs + "}";
     }
 
     @Test

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Text to fixed-length token ids through the model's own {@code tokenizer.json} (Hugging Face
+ * Text to token ids through the model's own {@code tokenizer.json} (Hugging Face
  * tokenizers, byte-exact with the reference). Truncation keeps the end-of-text token, as OpenAI's
  * {@code tokenize(truncate=True)} does; padding uses the config's pad id.
  */
@@ -38,9 +38,18 @@ public final class ClipTokenizer implements AutoCloseable {
         return config.eosId();
     }
 
-    /** One text to exactly {@code contextLength} ids: start, words, end, padding. */
+    /** One text to all its ids, start and end tokens included, however long (for windowing). */
+    public long[] encodeFull(String text) {
+        return tokenizer.encode(text).getIds();
+    }
+
+    /** One text to exactly {@code contextLength} ids: start, words, end, padding; a longer text is cut. */
     public long[] encode(String text) {
-        long[] raw = tokenizer.encode(text).getIds();
+        return cut(encodeFull(text));
+    }
+
+    /** Full ids (start and end included) to exactly {@code contextLength}: cut, keeping the end token, or padded. */
+    public long[] cut(long[] raw) {
         int t = config.contextLength();
         long[] ids = new long[t];
         java.util.Arrays.fill(ids, config.padId());
