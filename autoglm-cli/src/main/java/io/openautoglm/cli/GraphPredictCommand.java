@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.graph.data.Graph;
 import io.openautoglm.graph.io.GraphModelFiles;
-import io.openautoglm.graph.nn.EdgeList;
 import io.openautoglm.graph.train.GraphTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ final class GraphPredictCommand implements Callable<Integer> {
         try (GraphModelFiles.Loaded loaded = GraphModelFiles.load(model)) {
             List<String> labels = loaded.description().labels();
             float[][] p = loaded.trained().probabilities(loaded.description().features().matrix(graph),
-                    EdgeList.of(graph, loaded.description().relations()));
+                    loaded.edges(graph));
             java.util.stream.IntStream nodes = ids != null
                     ? ids.stream().mapToInt(graph.indexById()::get)
                     : java.util.stream.IntStream.range(0, graph.nodeCount());

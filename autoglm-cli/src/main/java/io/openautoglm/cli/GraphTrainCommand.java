@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = {"Train a GNN node classifier on the nodes whose split is train, keeping the epoch best on val,",
             "and in the same run a feature-only MLP baseline on the same node columns (saved under OUT/baseline).",
             "Nodes without features get node-type, has-features and degree columns (identity columns on small",
-            "featureless graphs). Prints validation and test metrics of both. SIGTERM stops after the epoch in",
+            "featureless graphs). With structure: learned in the --config, a metric kNN graph is learned with the labels",
+            "and added to the given edges (--export-edges writes it). Prints validation and test metrics of both. SIGTERM stops after the epoch in",
             "flight and saves the best weights so far (exit 143)."})
 final class GraphTrainCommand implements Callable<Integer> {
     @Mixin
@@ -46,6 +47,11 @@ final class GraphTrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Override the config's epochs.")
     Integer epochs;
 
+    @Option(names = "--export-edges", paramLabel = "FILE",
+            description = "With structure: learned in the --config: also write the learned edges to FILE as JSONL "
+                    + "{\"source\", \"target\", \"weight\"} (atomically). They are saved in the model folder either way.")
+    Path exportEdges;
+
     @Mixin
     FormatOption format;
 
@@ -58,6 +64,9 @@ final class GraphTrainCommand implements Callable<Integer> {
             throw new UserInputException("unknown graph model '" + kind + "': use one of " + String.join(", ", GraphModelConfig.KINDS));
         }
         GraphTrainConfig cfg = config == null ? GraphTrainConfig.defaults() : GraphTrainConfig.read(config);
+        if (exportEdges != null && !cfg.structure().equals("learned")) { // before reading a large graph
+            throw new UserInputException("--export-edges needs structure: learned in the --config (the given graph is not learned)");
+        }
         if (epochs != null) {
             cfg = cfg.withEpochs(epochs);
         }
@@ -69,7 +78,7 @@ final class GraphTrainCommand implements Callable<Integer> {
         GraphTraining.Report report;
         // A job of its own: SIGTERM raises the flag the trainer looks at between epochs.
         try (StopSignal.Job job = StopSignal.job()) {
-            report = GraphTraining.run(graph, kind, cfg, seed, out, StopSignal.process(), line -> {
+            report = GraphTraining.run(graph, kind, cfg, seed, out, exportEdges, StopSignal.process(), line -> {
                 err.println(line);
                 err.flush();
             });

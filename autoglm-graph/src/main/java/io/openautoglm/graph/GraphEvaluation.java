@@ -57,7 +57,7 @@ public final class GraphEvaluation {
         GraphModelFiles.Description d = loaded.description();
         NodeFeatures features = d.features();
         float[] x = features.matrix(graph);
-        EdgeList edges = EdgeList.of(graph, d.relations());
+        EdgeList edges = loaded.edges(graph);
         int[] label = modelLabels(graph, d.labels());
         int[] nodes = java.util.stream.IntStream.range(0, graph.nodeCount())
                 .filter(i -> graph.split()[i] == split && label[i] >= 0).toArray();

@@ -45,20 +45,45 @@ public final class GraphModelFiles {
             List<String> relations, TrainOptions training) {}
 
     /** A model read back: what it is and its weights. */
-    public record Loaded(Description description, TrainedGraphModel trained, Provenance provenance) implements AutoCloseable {
+    public record Loaded(Description description, TrainedGraphModel trained, Provenance provenance, Path directory)
+            implements AutoCloseable {
+        /** The edges this model passes messages along over {@code graph}: its files' edges, and the learned ones it was trained with. */
+        public io.openautoglm.graph.nn.EdgeList edges(io.openautoglm.graph.data.Graph graph) {
+            List<String> relations = description.relations();
+            io.openautoglm.graph.nn.EdgeList given = io.openautoglm.graph.nn.EdgeList.of(graph, relations);
+            Path learned = directory.resolve(LearnedEdges.FILE);
+            if (!relations.contains(LearnedEdges.RELATION) || !Files.isRegularFile(learned)) {
+                return given;
+            }
+            return LearnedEdges.union(given, LearnedEdges.read(learned, graph, relations.indexOf(LearnedEdges.RELATION),
+                    given.relationCount()));
+        }
+
         @Override
         public void close() {
             trained.close();
         }
     }
 
+    /** Writes one more file into the staged directory before it is renamed into place. */
+    @FunctionalInterface
+    public interface ExtraFile {
+        void writeInto(Path stagedDir) throws IOException;
+    }
+
     public static void save(Path dir, Description description, GraphModel model, ObjectNode details) throws IOException {
+        save(dir, description, model, details, staged -> { });
+    }
+
+    public static void save(Path dir, Description description, GraphModel model, ObjectNode details, ExtraFile extra)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path stage = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
         try {
             writeInto(stage, description, model, details);
+            extra.writeInto(stage);
             swapInto(stage, target);
         } finally {
             if (Files.exists(stage)) {
@@ -129,7 +154,7 @@ public final class GraphModelFiles {
                     }
                 }
             }
-            return new Loaded(description, new TrainedGraphModel(manager, model), provenance);
+            return new Loaded(description, new TrainedGraphModel(manager, model), provenance, dir);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
