@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ServeCommand.class,
             SparkCommand.class,
-            QuantizeCommand.class, PruneCommand.class,
+            QuantizeCommand.class, PruneCommand.class, RouteCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AutoglmCli implements Runnable {

@@ -6,6 +6,8 @@ import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.ZeroShotResult;
 import io.openautoglm.core.image.RgbImage;
+import io.openautoglm.core.routing.RoutedResult;
+import io.openautoglm.core.routing.ZeroShotRouter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = {"Zero-shot classification: score each image against text labels.",
             "Each label is embedded through every template (prompt ensembling: the mean of the normalized",
-            "template embeddings, renormalized); scores are the softmax of the model's scaled cosine logits."})
+            "template embeddings, renormalized); scores are the softmax of the model's scaled cosine logits.",
+            "With --student DIR and --route ROUTE.json (or --threshold T) the student classifies each image and answers when",
+            "its margin (top-1 minus top-2 probability) is at or above the threshold; otherwise the teacher (--teacher, else",
+            "--model) answers. Each result then says \"route\": student|teacher and the student's \"margin\"."})
 final class ClassifyCommand implements Callable<Integer> {
     static final String DEFAULT_TEMPLATE = "a photo of a {}.";
 
@@ -44,6 +49,9 @@ final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
 
+    @Mixin
+    RouteOptions routing;
+
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files to classify.")
     List<Path> images;
 
@@ -64,17 +72,50 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         List<String> prompts = templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
         PrintWriter out = spec.commandLine().getOut();
+        if (routing.enabled()) {
+            return routed(cleaned, prompts, out);
+        }
+        routing.requireNone();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
             List<RgbImage> decoded = new ArrayList<>();
             for (Path p : images) {
                 decoded.add(m.imageLoader().load(p));
             }
             List<ZeroShotResult> results = m.zeroShot(decoded, cleaned, prompts);
+            print(results, null, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The student first, the teacher for the images it is not sure of. */
+    private Integer routed(List<String> labels, List<String> prompts, PrintWriter out) {
+        Path teacherDir = routing.teacher != null ? routing.teacher : model.resolve();
+        try (MultimodalModel student = MultimodalModel.load(routing.student);
+                MultimodalModel teacher = MultimodalModel.load(teacherDir)) {
+            double threshold = routing.threshold(student, teacher, teacherDir);
+            List<RgbImage> decoded = new ArrayList<>();
+            for (Path p : images) {
+                decoded.add(student.imageLoader().load(p));
+            }
+            List<RoutedResult> routed = new ZeroShotRouter(student, teacher, threshold).classify(decoded, labels, prompts);
+            print(routed.stream().map(RoutedResult::result).toList(), routed, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void print(List<ZeroShotResult> results, List<RoutedResult> routes, PrintWriter out) {
+        {
             ObjectNode root = Json.object();
             ArrayNode rows = root.putArray("results");
             for (int i = 0; i < images.size(); i++) {
                 ObjectNode row = rows.addObject();
                 row.put("image", images.get(i).toString());
+                if (routes != null) {
+                    row.put("route", routes.get(i).route().label());
+                    row.put("margin", routes.get(i).studentMargin());
+                }
                 ArrayNode scored = row.putArray("labels");
                 results.get(i).labels().stream().limit(topK).forEach(ls -> {
                     ObjectNode o = scored.addObject();
@@ -86,7 +127,8 @@ final class ClassifyCommand implements Callable<Integer> {
                 out.println(Json.compact(root));
             } else {
                 for (var row : rows) {
-                    out.println(row.get("image").asText());
+                    out.println(row.get("image").asText() + (row.has("route") ? String.format(java.util.Locale.ROOT,
+                            "  (answered by the %s; student margin %.3f)", row.get("route").asText(), row.get("margin").asDouble()) : ""));
                     for (var ls : row.get("labels")) {
                         double s = ls.get("score").asDouble();
                         out.printf("  %-24s %6.2f%%  %s%n", ls.get("label").asText(), 100 * s, bar(s));
@@ -94,8 +136,6 @@ final class ClassifyCommand implements Callable<Integer> {
                 }
             }
         }
-        out.flush();
-        return 0;
     }
 
     private static String bar(double score) {

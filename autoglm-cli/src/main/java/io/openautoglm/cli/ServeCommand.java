@@ -130,6 +130,19 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RerankOption rerank;
 
+    @Option(names = "--student", paramLabel = "DIR",
+            description = {"Route POST /api/classify: this light model answers when its margin (top-1 minus top-2 probability)",
+                "reaches the threshold (--route or --threshold), the served --model (the teacher) otherwise; /metrics counts",
+                "autoglm_route_total{route=\"student|teacher\"}. Embeddings and search stay the --model's (one space)."})
+    Path student;
+
+    @Option(names = "--route", paramLabel = "ROUTE.json",
+            description = "With --student: the threshold from `autoglm route calibrate` for this student and --model.")
+    Path route;
+
+    @Option(names = "--threshold", paramLabel = "T", description = "With --student: this threshold instead of --route.")
+    Double threshold;
+
     @Option(names = "--gallery-dir", paramLabel = "DIR",
             description = "Where the demo gallery lives (default: ~/.cache/autoglm/gallery, or $AUTOGLM_CACHE_DIR/gallery).")
     Path galleryDir;
@@ -141,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
     private AutoglmServer server;
     private MultimodalModel loaded;
     private MultimodalModel fusion; // null: the fusion endpoints answer 501
+    private MultimodalModel studentModel; // null: /api/classify is the served model's alone
     private VectorIndex searchIndex; // null when serving no search (--no-gallery)
 
     @Override
@@ -208,7 +222,14 @@ final class ServeCommand implements Callable<Integer> {
             if (detector != null) {
                 parts = parts.withRoutes(DefectsInspectRoute.routes(detector));
             }
+            if (student != null) {
+                studentModel = MultimodalModel.load(student);
+                parts = parts.withStudent(studentModel, RouteOptions.resolve(route, threshold, student, studentModel, modelDir, loaded));
+            } else if (route != null || threshold != null) {
+                throw new UserInputException((route != null ? "--route" : "--threshold") + " needs --student DIR");
+            }
         } catch (RuntimeException e) {
+            closeStudent();
             closeFusion();
             closeIndex();
             loaded.close();
@@ -219,6 +240,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             closeIndex();
             closeFusion();
+            closeStudent();
             loaded.close();
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + rootMessage(e)
                     + (port != 0 ? " (is the port in use? --port 0 picks a free one)" : ""));
@@ -232,6 +254,10 @@ final class ServeCommand implements Callable<Integer> {
         io.openautoglm.core.MklVendorCheck.note().ifPresent(out::println);
         out.println("model " + loaded.name() + " (" + loaded.embeddingDim() + " dimensions); open " + server.url()
                 + "/ in a browser; API in docs/api.md; Ctrl-C stops");
+        if (studentModel != null) {
+            out.printf(java.util.Locale.ROOT, "classify routed: %s answers at margin >= %.4f, %s otherwise%n", studentModel.name(),
+                    parts.student().threshold(), loaded.name());
+        }
         if (fusion != null) {
             out.println("matching, questions and captions with " + fusion.name() + ": POST /api/match, /api/vqa, /api/caption");
         }
@@ -265,6 +291,7 @@ final class ServeCommand implements Callable<Integer> {
         server.stop();
         closeIndex();
         closeFusion();
+        closeStudent();
         loaded.close();
         stopped.countDown();
     }
@@ -289,6 +316,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "(see docs/fusion.md) or leave the option out");
         }
         return m;
+    }
+
+    private void closeStudent() {
+        if (studentModel != null) {
+            studentModel.close();
+        }
     }
 
     private void closeFusion() {

@@ -65,6 +65,7 @@ public final class AutoglmServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final EmbeddingService service;
+    private final StudentRouting routing; // null: no student; /api/classify is the served model's
     private final ServerMetrics metrics;
     private final Javalin app;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -101,7 +102,8 @@ public final class AutoglmServer implements AutoCloseable {
         partRoutes.forEach(r -> metrics.addRoute(r.path()));
         routes.add(ApiRoute.post("/v1/embeddings", new EmbeddingsRoute(service, config.maxInputs())));
         new ModelsRoute(service, startedAt).routes().forEach(r -> { routes.add(r); metrics.addRoute(r.path()); });
-        routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs())));
+        this.routing = parts.student() == null ? null : new StudentRouting(parts.student(), config, metrics.registry(), inFlight::get);
+        routes.add(ApiRoute.post("/api/classify", new ClassifyRoute(service, config.maxInputs(), routing)));
         routes.addAll(partRoutes);
         for (ApiRoute r : routes) {
             if (!available.add(r.path())) {
@@ -399,6 +401,9 @@ public final class AutoglmServer implements AutoCloseable {
                     config.shutdownGraceMillis());
         }
         service.close();
+        if (routing != null) {
+            routing.close();
+        }
         app.stop();
         bodyDeadlines.shutdownNow();
         stopped = true;

@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.ZeroShotResult;
+import io.openautoglm.core.routing.Route;
+import io.openautoglm.core.routing.ZeroShotRouter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.Set;
 /**
  * {@code POST /api/classify}: zero-shot labels for one picture with prompt ensembling (each label
  * through every template, averaged), softmax scores best first. Label prompts go through the text
- * cache, so a page that asks the same labels again pays only for the picture.
+ * cache, so a page that asks the same labels again pays only for the picture. With a student
+ * ({@link StudentRouting}) the student answers when its margin reaches the threshold, the served
+ * model otherwise, and the answer says which ({@code "route"}) and the student's {@code "margin"}.
  */
 final class ClassifyRoute implements Handler {
     static final String DEFAULT_TEMPLATE = "a photo of a {}.";
@@ -22,10 +26,16 @@ final class ClassifyRoute implements Handler {
 
     private final EmbeddingService service;
     private final int maxInputs;
+    private final StudentRouting routing; // null: the served model answers every request
 
     ClassifyRoute(EmbeddingService service, int maxInputs) {
+        this(service, maxInputs, null);
+    }
+
+    ClassifyRoute(EmbeddingService service, int maxInputs, StudentRouting routing) {
         this.service = service;
         this.maxInputs = maxInputs;
+        this.routing = routing;
     }
 
     /** What a classify request asks, however it came (JSON or multipart). */
@@ -42,13 +52,25 @@ final class ClassifyRoute implements Handler {
                 prompts.add(t.replace("{}", label));
             }
         }
-        float[] image = service.embedImages(List.of(q.image()), deadline).get(0);
-        float[][] promptVectors = service.embedTexts(prompts, deadline).toArray(new float[0][]);
-        float[][] classes = MultimodalModel.ensemblePrompts(promptVectors, q.labels().size(), q.templates().size());
-        ZeroShotResult result = MultimodalModel.scoreLabels(image, classes, q.labels(), service.logitScale());
-
+        EmbeddingService answering = service;
+        ZeroShotResult result;
         ObjectNode root = JsonBody.MAPPER.createObjectNode();
-        root.put("model", service.modelName());
+        if (routing == null) {
+            result = classify(service, q, prompts, deadline);
+        } else {
+            result = classify(routing.student(), q, prompts, deadline);
+            float margin = ZeroShotRouter.margin(result);
+            Route route = ZeroShotRouter.decide(margin, routing.threshold());
+            if (route == Route.TEACHER) {
+                result = classify(service, q, prompts, deadline);
+            } else {
+                answering = routing.student();
+            }
+            routing.count(route);
+            root.put("route", route.label());
+            root.put("margin", margin);
+        }
+        root.put("model", answering.modelName());
         ArrayNode labels = root.putArray("labels");
         result.labels().stream().limit(q.topK()).forEach(ls -> {
             ObjectNode o = labels.addObject();
@@ -56,6 +78,14 @@ final class ClassifyRoute implements Handler {
             o.put("score", ls.score());
         });
         Responses.json(ctx, 200, root);
+    }
+
+    /** Zero-shot with one model's batched, cached embeddings. */
+    private static ZeroShotResult classify(EmbeddingService with, Query q, List<String> prompts, long deadline) {
+        float[] image = with.embedImages(List.of(q.image()), deadline).get(0); // (D)
+        float[][] promptVectors = with.embedTexts(prompts, deadline).toArray(new float[0][]); // (L * P, D)
+        float[][] classes = MultimodalModel.ensemblePrompts(promptVectors, q.labels().size(), q.templates().size()); // (L, D)
+        return MultimodalModel.scoreLabels(image, classes, q.labels(), with.logitScale());
     }
 
     private Query fromJson(Context ctx) {
