@@ -28,8 +28,8 @@ timed() { # OUT ARGS... -> seconds for the whole run, JSON in OUT
 }
 echo "# bench/routing.sh N=${#PICS[@]} heads-pruned=$HEADS mlp-pruned=$MLP target=$TARGET; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 python3 -c "import json; r=json.load(open('$WORK/route.json')); print('calibration on %d val pictures: threshold %.6f, agreement %.4f, student share %.3f, student alone %.4f' % (r['count'], r['threshold'], r['agreement'], r['student_share'], r['student_alone_agreement']))"
-cli inspect "$TEACHER" | grep -i param | head -3 | sed 's/^/teacher: /' || true
-cli inspect "$WORK/student" | grep -i param | head -3 | sed 's/^/student: /' || true
+cli inspect "$TEACHER" | grep "^parameters" | head -1 | sed 's/^/teacher: /' || true
+cli inspect "$WORK/student" | grep "^parameters" | head -1 | sed 's/^/student: /' || true
 declare -A RATE
 for mode in teacher routed student; do
   case $mode in
