@@ -1,6 +1,7 @@
 package io.openautoglm.cli;
 
 import io.openautoglm.core.MultimodalModel;
+import io.openautoglm.core.io.FileTrees;
 import io.openautoglm.eval.AccuracyGate;
 import io.openautoglm.onnx.quantize.Int8Options;
 import io.openautoglm.onnx.OnnxExporter;
@@ -88,25 +89,14 @@ final class ExportOnnxCommand implements Callable<Integer> {
         if (quantize != null) {
             try {
                 if (overwrite && Files.exists(out)) {
-                    deleteTree(out);
+                    FileTrees.delete(out);
                 }
                 QuantizeCommand.writeInt8(fp32Dir, out, source, Int8Options.defaults(), accuracyGate, gate.maxDrop, w);
             } finally {
-                deleteTree(fp32Dir);
+                FileTrees.delete(fp32Dir);
             }
         }
         w.flush();
         return 0;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

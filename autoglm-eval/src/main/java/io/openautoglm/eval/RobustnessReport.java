@@ -9,12 +9,12 @@ import io.openautoglm.core.image.ImageLoader;
 import io.openautoglm.core.image.RgbImage;
 import io.openautoglm.core.image.corrupt.Corruption;
 import io.openautoglm.core.io.AtomicFiles;
+import io.openautoglm.core.io.FileTrees;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -72,7 +72,7 @@ public final class RobustnessReport {
             AtomicFiles.writeString(tmp.resolve(HTML), html(result, manifest, shown, modelName));
             swapIn(tmp, target);
         } finally {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -106,18 +106,7 @@ public final class RobustnessReport {
         }
         Files.move(tmp, target);
         if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            FileTrees.delete(old);
         }
     }
 
