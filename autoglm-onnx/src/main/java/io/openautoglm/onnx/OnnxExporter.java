@@ -188,7 +188,8 @@ public final class OnnxExporter {
         return out;
     }
 
-    static double worstCosine(float[][] a, float[][] b) {
+    /** The smallest cosine between row i of {@code a} and row i of {@code b}: how far two runs of the same inputs disagree. */
+    public static double worstCosine(float[][] a, float[][] b) {
         double worst = 1;
         for (int i = 0; i < a.length; i++) {
             double dot = 0;

@@ -46,8 +46,8 @@ class StructuredPrunerTest {
     void removingNothingReproducesTheSourceExactly() {
         StructuredPruner.Pruned p = StructuredPruner.prune(source, BUNDLED.resolve("tokenizer.json"), new StructuredPruner.Options(0, 0));
         try (MultimodalModel same = p.model()) {
-            assertThat(minCosine(source.embedPixels(pixels, 4, true), same.embedPixels(pixels, 4, true))).isGreaterThan(0.99999);
-            assertThat(minCosine(source.embedTexts(TEXTS), same.embedTexts(TEXTS))).isGreaterThan(0.99999);
+            assertThat(OnnxExporter.worstCosine(source.embedPixels(pixels, 4, true), same.embedPixels(pixels, 4, true))).isGreaterThan(0.99999);
+            assertThat(OnnxExporter.worstCosine(source.embedTexts(TEXTS), same.embedTexts(TEXTS))).isGreaterThan(0.99999);
         }
     }
 
@@ -57,8 +57,8 @@ class StructuredPrunerTest {
         try (MultimodalModel small = p.model()) {
             assertThat(small.config().vision().mlpSize()).isEqualTo(486);
             assertThat(small.parameterCounts().get("total")).isLessThan(source.parameterCounts().get("total"));
-            assertThat(minCosine(source.embedPixels(pixels, 4, true), small.embedPixels(pixels, 4, true))).isGreaterThan(0.95);
-            assertThat(minCosine(source.embedTexts(TEXTS), small.embedTexts(TEXTS))).isGreaterThan(0.95);
+            assertThat(OnnxExporter.worstCosine(source.embedPixels(pixels, 4, true), small.embedPixels(pixels, 4, true))).isGreaterThan(0.95);
+            assertThat(OnnxExporter.worstCosine(source.embedTexts(TEXTS), small.embedTexts(TEXTS))).isGreaterThan(0.95);
         }
     }
 
@@ -74,7 +74,7 @@ class StructuredPrunerTest {
                 assertThat(loaded.config().vision().heads()).isEqualTo(3);
                 assertThat(loaded.config().vision().headDim()).isEqualTo(32);
                 assertThat(loaded.config().text().mlpSize()).isEqualTo(256);
-                assertThat(minCosine(before, loaded.embedPixels(pixels, 4, true))).isGreaterThan(0.99999);
+                assertThat(OnnxExporter.worstCosine(before, loaded.embedPixels(pixels, 4, true))).isGreaterThan(0.99999);
                 long total = loaded.parameterCounts().get("total");
                 assertThat(total).isLessThan(source.parameterCounts().get("total") * 8 / 10)
                         .isEqualTo(p.report().get("parameters_after").asLong());
@@ -105,21 +105,5 @@ class StructuredPrunerTest {
     void fractionsOutsideTheRangeAreUserErrors() {
         assertThatThrownBy(() -> new StructuredPruner.Options(1, 0)).isInstanceOf(UserInputException.class).hasMessageContaining("--heads");
         assertThatThrownBy(() -> new StructuredPruner.Options(0, -0.1)).isInstanceOf(UserInputException.class).hasMessageContaining("--mlp");
-    }
-
-    private static double minCosine(float[][] a, float[][] b) {
-        double min = 1;
-        for (int i = 0; i < a.length; i++) {
-            double dot = 0;
-            double na = 0;
-            double nb = 0;
-            for (int j = 0; j < a[i].length; j++) {
-                dot += (double) a[i][j] * b[i][j];
-                na += (double) a[i][j] * a[i][j];
-                nb += (double) b[i][j] * b[i][j];
-            }
-            min = Math.min(min, dot / Math.sqrt(na * nb));
-        }
-        return min;
     }
 }

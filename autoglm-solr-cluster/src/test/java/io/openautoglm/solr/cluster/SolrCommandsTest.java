@@ -13,6 +13,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI against a real local SolrCloud started the way a user starts one ({@code autoglm cluster
  * start --port 0}, two nodes, in child JVMs): {@code index build} into a new two-shard collection
  * (bad pictures listed, a second run skips everything), {@code index info}, {@code search} with the
- * same answers as the Lucene index of the same pictures, another model refused, a build killed with
+ * same answers as the Lucene index of the same pictures, {@code serve --index solr://...} answering
+ * searches and thumbnails from the collection (and stopping on SIGTERM), another model refused, a build killed with
  * SIGKILL and completed by the same command; then {@code cluster stop}, and SIGTERM to a second
  * cluster's CLI.
  */
@@ -143,6 +149,52 @@ class SolrCommandsTest {
 
     @Test
     @Order(3)
+    void serveAnswersSearchesAndThumbnailsFromTheCollectionAndStopsOnSigterm() throws Exception {
+        String location = cluster.solr + "/pictures";
+        // This module's test class path leaves out Javalin's Jetty 11 (Solr's test cluster brings Jetty 10), so
+        // the server runs on the CLI's own class path, as ./autoglm runs it; `package` of autoglm-cli makes it.
+        Path cliLib = Path.of("../autoglm-cli/target/lib").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isDirectory(cliLib), "needs autoglm-cli/target/lib (run `./mvnw verify`, not `test`)");
+        String cliClassPath = cliLib.resolveSibling("classes") + java.io.File.pathSeparator + cliLib.resolve("*");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Dai.djl.offline=true", "-cp", cliClassPath, AutoglmCli.class.getName(),
+                "serve", "--model", MODEL, "--port", "0", "--index", location));
+        Path serverErr = shared.resolve("serve.err");
+        Process server = new ProcessBuilder(command).redirectError(serverErr.toFile()).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            assertThat(first).as("the server's first line; its stderr: %s", Files.readString(serverErr)).isNotNull().startsWith("listening on http://");
+            String url = first.substring("listening on ".length());
+            HttpClient http = HttpClient.newHttpClient();
+
+            HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"text\": \"a red circle\", \"k\": 5}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            List<String> served = ids(JSON.readTree(found.body()));
+            List<String> cli = ids(cli("search", "--index", location, "--text", "a red circle", "-k", "5", "--format", "json").json());
+            assertThat(served).as("the server ranks the collection as the search command does").hasSize(5).isEqualTo(cli);
+
+            String thumbnail = JSON.readTree(found.body()).get("results").get(0).get("thumbnail_url").asText();
+            HttpResponse<byte[]> thumb = http.send(HttpRequest.newBuilder(URI.create(url + thumbnail)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(thumb.statusCode()).isEqualTo(200);
+            assertThat(thumb.headers().firstValue("Content-Type")).hasValue("image/png");
+            assertThat(ImageIO.read(new java.io.ByteArrayInputStream(thumb.body()))).isNotNull();
+
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(url + "/api/search"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"text\": ")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bad.statusCode()).as(bad.body()).isBetween(400, 499);
+        } finally {
+            server.destroy(); // SIGTERM: the shutdown hook drains the server and closes the Solr client
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("serve stops on SIGTERM").isTrue();
+        }
+        assertThat(server.exitValue()).isEqualTo(143);
+    }
+
+    @Test
+    @Order(4)
     void anotherModelIsRefusedWithOneLine() {
         String location = cluster.solr + "/pictures";
         for (String[] args : List.of(
@@ -157,7 +209,7 @@ class SolrCommandsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aBuildKilledWithSigkillIsCompletedByTheSameCommand() throws Exception {
         Path many = shared.resolve("many");
         for (int copy = 0; copy < 4; copy++) {
@@ -201,7 +253,7 @@ class SolrCommandsTest {
     }
 
     @Test
-    @Order(5) // last: stops the cluster
+    @Order(6) // last: stops the cluster
     void clusterStopStopsItAndTheStartCommandExits() throws Exception {
         JsonNode state = JSON.readTree(clusterDir.resolve("cluster.json").toFile());
         Run stop = cli("cluster", "stop", "--dir", clusterDir.toString());
@@ -216,7 +268,7 @@ class SolrCommandsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void sigtermToClusterStartStopsTheClusterCleanly() throws Exception {
         Path dir = shared.resolve("cluster-2");
         try (ClusterProcess second = ClusterProcess.start(dir, 1)) {
