@@ -13,6 +13,7 @@ import io.openautoglm.train.config.ModelPresets;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.ImageTextDataset;
 import io.openautoglm.train.data.TrainingExample;
+import io.openautoglm.train.tokenizer.WordPieceTokenizerBuilder;
 import io.openautoglm.train.tokenizer.WordTokenizerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,14 +66,20 @@ public final class TrainingModels {
                 }
                 java.nio.file.Files.copy(teacher.tokenizer(), tokenizer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 ClipConfig.TextConfig t = teacher.config().text();
-                clip = ModelPresets.build(m.preset(), m.imageSize(), t.contextLength(), m.patchStem(), t.vocabSize(), t.padId(), t.bosId(),
-                        t.eosId());
+                clip = ModelPresets.build(m.preset(), m.imageSize(), t.contextLength(), m.patchStem(), t.architecture(), t.vocabSize(),
+                        t.padId(), t.bosId(), t.eosId());
                 preprocessor = teacher.preprocessor();
             } else {
-                WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
-                WordTokenizerBuilder.write(vocab, tokenizer);
-                clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
-                        vocab.bosId(), vocab.eosId());
+                boolean bert = ClipConfig.TextConfig.BERT.equals(m.text().architecture());
+                WordTokenizerBuilder.Vocabulary vocab = bert ? WordPieceTokenizerBuilder.vocabulary(texts, MAX_WORDS)
+                        : WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
+                if (bert) {
+                    WordPieceTokenizerBuilder.write(vocab, tokenizer);
+                } else {
+                    WordTokenizerBuilder.write(vocab, tokenizer);
+                }
+                clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), m.text().architecture(),
+                        vocab.size(), vocab.padId(), vocab.bosId(), vocab.eosId());
             }
             if (m.fusionLayers() > 0) {
                 clip = clip.withFusion(fusionConfig(m, clip, train));

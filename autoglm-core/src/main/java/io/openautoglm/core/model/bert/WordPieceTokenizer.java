@@ -69,6 +69,19 @@ public final class WordPieceTokenizer {
         });
     }
 
+    /**
+     * The words BERT's default normalizer and pre-tokenizer make of a text (lowercased, accents
+     * stripped, every CJK character and punctuation mark a word): what a vocabulary for training
+     * from scratch is built from, so every word it holds is one WordPiece token.
+     */
+    public static List<String> basicWords(String text) {
+        return preTokenize(BASIC.normalize(text));
+    }
+
+    private static final WordPieceTokenizer BASIC = new WordPieceTokenizer(
+            new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().set("normalizer",
+                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("type", "BertNormalizer")));
+
     /** The id of a token, or -1 when the vocabulary lacks it. */
     public int id(String token) {
         return vocab.getOrDefault(token, -1);
