@@ -75,6 +75,26 @@ class ChineseClipCommandsTest {
     }
 
     @Test
+    void onnxExportOfABertTowerIsOneClearError() {
+        CliRunner.assertOneLineError(CliRunner.run("export", "onnx", "--model", MODEL, "--out", tmp.resolve("onnx").toString()),
+                "BERT text tower", "ONNX export does not build yet");
+    }
+
+    @Test
+    void aFolderWithAnXlmRobertaTextTowerIsOneClearError() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("xlmr"));
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json", "preprocessor_config.json")) {
+            Files.copy(ROOT.resolve("chinese-clip").resolve(f), folder.resolve(f));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode config = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                folder.resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) config.get("text_config")).put("model_type", "xlm-roberta");
+        Json.MAPPER.writeValue(folder.resolve("config.json").toFile(), config);
+        CliRunner.assertOneLineError(CliRunner.run("embed", "--model", folder.toString(), "--text", "猫"),
+                "the text tower is 'xlm-roberta'", "supported text towers");
+    }
+
+    @Test
     void serveAnswersEmbeddingsForChineseInput() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

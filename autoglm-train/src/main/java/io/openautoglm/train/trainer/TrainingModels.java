@@ -52,6 +52,11 @@ public final class TrainingModels {
         MultimodalModel model;
         if (m.initFrom() != null && !m.initFrom().isBlank()) {
             model = grow(MultimodalModel.load(Path.of(m.initFrom())), Path.of(m.initFrom()), texts, train, config, out, name);
+            if (ClipConfig.TextConfig.BERT.equals(m.text().architecture()) && !model.config().text().isBert()) {
+                model.close();
+                throw new UserInputException("model.text.architecture is bert, but model.init_from " + m.initFrom()
+                        + " has CLIP's text tower: the architecture shapes presets only; drop it or start from a BERT-tower model");
+            }
         } else {
             Path tokenizer = out.resolve("tokenizer.json");
             ClipConfig clip;
