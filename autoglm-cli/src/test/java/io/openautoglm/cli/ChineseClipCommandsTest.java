@@ -50,6 +50,11 @@ class ChineseClipCommandsTest {
     @Test
     void classifyEvalIndexAndSearchRunOnIt() throws Exception {
         Path pic = ROOT.resolve("images/pic0.png");
+        JsonNode inspected = json(CliRunner.run("inspect", MODEL, "--format", "json"));
+        assertThat(inspected.get("layout").asText()).isEqualTo("CHINESE_CLIP");
+        assertThat(inspected.get("config").get("text_config").get("model_type").asText()).isEqualTo("bert");
+        CliRunner text = CliRunner.run("inspect", MODEL);
+        assertThat(text.out()).as(text.err()).contains("text        BERT, vocab 59");
         JsonNode classified = json(CliRunner.run("classify", "--model", MODEL, "--labels", "红色,蓝色,绿色", "--template", "一只{}的圆形",
                 "--format", "json", pic.toString()));
         assertThat(classified.get("results").get(0).get("labels")).hasSize(3);

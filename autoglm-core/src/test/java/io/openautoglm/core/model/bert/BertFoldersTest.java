@@ -49,6 +49,18 @@ class BertFoldersTest {
     }
 
     @Test
+    void aTextLongerThanTheBertContextIsEmbeddedInWindows() {
+        String longText = "一只红色的圆形 a small red circle on the big blue square ".repeat(4); // 84 tokens, context 40
+        try (MultimodalModel model = MultimodalModel.load(ChineseClipParityTest.FOLDER)) {
+            var counted = model.embedTextsCounted(List.of(longText), EmbedOptions.defaults());
+            assertThat(counted.windows()[0]).isGreaterThan(1);
+            var cut = model.embedTextsCounted(List.of(longText), EmbedOptions.defaults().withTruncate(true));
+            assertThat(cut.truncated()[0]).isTrue();
+            assertThat(ParityFixture.cosine(counted.vectors()[0], cut.vectors()[0])).isLessThan(0.99999);
+        }
+    }
+
+    @Test
     void aVisionTextDualEncoderWithABertTowerLoadsItsNestedVisionKeysAndPooler() throws IOException {
         Path dual = copyFixture("dual");
         ObjectNode config = (ObjectNode) JSON.readTree(dual.resolve("config.json").toFile());
