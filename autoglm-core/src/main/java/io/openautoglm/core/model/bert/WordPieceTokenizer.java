@@ -1,6 +1,7 @@
 package io.openautoglm.core.model.bert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,10 @@ import java.util.Set;
  * against the Rust tokenizers library and the fixture's reference ids.
  */
 public final class WordPieceTokenizer {
+    /** BERT's default normalizer (lowercase, accents stripped, CJK spaced) and no vocabulary: for {@link #basicWords}. */
+    private static final WordPieceTokenizer BASIC = new WordPieceTokenizer(JsonNodeFactory.instance.objectNode()
+            .set("normalizer", JsonNodeFactory.instance.objectNode().put("type", "BertNormalizer")));
+
     private final Map<String, Integer> vocab;
     private final String[] byId;
     private final String unk;
@@ -77,10 +82,6 @@ public final class WordPieceTokenizer {
     public static List<String> basicWords(String text) {
         return preTokenize(BASIC.normalize(text));
     }
-
-    private static final WordPieceTokenizer BASIC = new WordPieceTokenizer(
-            new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().set("normalizer",
-                    new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("type", "BertNormalizer")));
 
     /** The id of a token, or -1 when the vocabulary lacks it. */
     public int id(String token) {
