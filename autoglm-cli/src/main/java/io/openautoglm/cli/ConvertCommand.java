@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
             "Writes config.json, model.safetensors, tokenizer.json, preprocessor.json and provenance.json;"
                 + " the result is reloaded and checked to give the same embeddings as the source."})
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC", description = "Source model folder (ours, Hugging Face CLIPModel, OpenAI/open_clip).")
+    @Parameters(index = "0", paramLabel = "SRC", description = "Source model folder (ours, Hugging Face CLIPModel or ChineseCLIPModel, OpenAI/open_clip).")
     Path source;
 
     @Parameters(index = "1", paramLabel = "DST", description = "Destination folder; created if missing.")

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         description = {"Show a model folder: its layout, config, preprocessing, parameter counts per tower and provenance.",
             "The weights are loaded and checked against the config, so a folder that inspects cleanly also loads."})
 final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "Model folder (ours, Hugging Face CLIPModel, or OpenAI/open_clip).")
+    @Parameters(index = "0", paramLabel = "DIR", description = "Model folder (ours, Hugging Face CLIPModel or ChineseCLIPModel, or OpenAI/open_clip).")
     Path dir;
 
     @Mixin
@@ -59,8 +59,9 @@ final class InspectCommand implements Callable<Integer> {
                 out.printf("backend     %s%n", m.runtime().name());
                 out.printf("vision      ViT %d px, patch %d, width %d, %d layers, %d heads, mlp %d, %s%n",
                         v.imageSize(), v.patchSize(), v.width(), v.layers(), v.heads(), v.mlpSize(), v.activation().key());
-                out.printf("text        vocab %d, context %d, width %d, %d layers, %d heads, mlp %d, %s%n",
-                        t.vocabSize(), t.contextLength(), t.width(), t.layers(), t.heads(), t.mlpSize(), t.activation().key());
+                out.printf("text        %s, vocab %d, context %d, width %d, %d layers, %d heads, mlp %d, %s%n",
+                        t.isBert() ? "BERT" : "CLIP", t.vocabSize(), t.contextLength(), t.width(), t.layers(), t.heads(), t.mlpSize(),
+                        t.activation().key());
                 out.printf("embedding   %d dimensions, logit scale %.4f%n", c.projectionDim(), m.logitScale());
                 out.printf("preprocess  %d px, %s, resize %s, mean %s, std %s%n", p.imageSize(), p.interpolation(),
                         p.resizeMode(), Arrays.toString(p.mean()), Arrays.toString(p.std()));

@@ -11,7 +11,7 @@ public final class ModelOption {
     public static final String BUNDLED = "models/autoglm-shapes-tiny";
 
     @Option(names = {"-m", "--model"}, paramLabel = "DIR",
-            description = "Model folder: ours, a Hugging Face CLIPModel folder, an OpenAI/open_clip folder, "
+            description = "Model folder: ours, a Hugging Face CLIPModel or ChineseCLIPModel (BERT text tower) folder, an OpenAI/open_clip folder, "
                     + "or an ONNX folder (autoglm export onnx, or a Hugging Face Optimum CLIP export: runs on ONNX Runtime) "
                     + "(default: the bundled model, ${AUTOGLM_HOME}/" + BUNDLED + ").")
     Path model;

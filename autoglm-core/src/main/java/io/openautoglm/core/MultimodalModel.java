@@ -31,7 +31,7 @@ import java.util.ServiceLoader;
 
 /**
  * The public entry point: a CLIP-family dual encoder with its tokenizer and image processor.
- * Loads our model directory, a Hugging Face CLIPModel folder or an OpenAI/open_clip folder without
+ * Loads our model directory, a Hugging Face CLIPModel (or ChineseCLIPModel) folder or an OpenAI/open_clip folder without
  * conversion. Thread-safe: every call owns its native memory in a sub-manager closed on return.
  */
 public final class MultimodalModel implements AutoCloseable {

@@ -30,6 +30,11 @@ class PackageLayeringTest {
     }
 
     @Test
+    void bertKnowsNoClip() throws IOException {
+        assertThat(offenders(CORE.resolve("model/bert"), "io\\.openautoglm\\.core\\.model\\.clip|\\bClipConfig\\b")).isEmpty();
+    }
+
+    @Test
     void fusionInferenceKnowsNoFacade() throws IOException {
         assertThat(offenders(CORE.resolve("FusionInference.java"), "\\bMultimodalModel\\b")).isEmpty();
     }

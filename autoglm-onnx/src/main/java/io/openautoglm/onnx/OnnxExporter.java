@@ -89,6 +89,10 @@ public final class OnnxExporter {
             throw new UserInputException("model " + model.name() + " already runs on " + model.runtime().name()
                     + "; export the DJL folder it came from");
         }
+        if (model.config().text().isBert()) {
+            throw new UserInputException("model " + model.name() + " has a BERT text tower, which ONNX export does not build yet "
+                    + "(only CLIP's text transformer); run it on DJL (embed, index, serve take the folder as it is)");
+        }
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !options.overwrite()) {
             throw new UserInputException(target + " already exists; choose another --out or pass --overwrite");

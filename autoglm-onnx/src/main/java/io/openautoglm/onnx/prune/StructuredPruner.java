@@ -58,6 +58,10 @@ public final class StructuredPruner {
         ClipConfig c = source.config();
         VisionConfig v = c.vision();
         TextConfig t = c.text();
+        if (t.isBert()) {
+            throw new UserInputException("model " + source.name() + " has a BERT text tower, which pruning "
+                    + "does not handle yet (only CLIP's text transformer)");
+        }
         int vHeads = kept(v.heads(), options.headFraction());
         int vMlp = kept(v.mlpSize(), options.mlpFraction());
         int tHeads = kept(t.heads(), options.headFraction());

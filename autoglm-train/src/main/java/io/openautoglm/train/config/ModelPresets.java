@@ -22,6 +22,15 @@ public final class ModelPresets {
     /** As above, with the image tower's stem: {@code patch} (CLIP's) or {@code conv}. */
     public static ClipConfig build(String preset, int imageSize, int contextLength, String patchStem, int vocabSize, int padId,
             int bosId, int eosId) {
+        return build(preset, imageSize, contextLength, patchStem, ClipConfig.TextConfig.CLIP, vocabSize, padId, bosId, eosId);
+    }
+
+    /**
+     * As above, with the text tower's architecture: {@code clip} or {@code bert} (BERT's post-norm
+     * layers with exact GELU and eps 1e-12, pooled at [CLS]; bos and eos are [CLS] and [SEP]).
+     */
+    public static ClipConfig build(String preset, int imageSize, int contextLength, String patchStem, String textArchitecture,
+            int vocabSize, int padId, int bosId, int eosId) {
         int width;
         int layers;
         int heads;
@@ -49,8 +58,11 @@ public final class ModelPresets {
         }
         var vision = new ClipConfig.VisionConfig(imageSize, patch, 3, width, layers, heads, 4 * width, Activation.QUICK_GELU, 1e-5f,
                 patchStem);
-        var text = new ClipConfig.TextConfig(vocabSize, contextLength, width, layers, heads, 4 * width, Activation.QUICK_GELU,
-                1e-5f, padId, bosId, eosId);
+        var text = ClipConfig.TextConfig.BERT.equals(textArchitecture)
+                ? new ClipConfig.TextConfig(vocabSize, contextLength, width, layers, heads, 4 * width, Activation.GELU, 1e-12f, padId,
+                        bosId, eosId, 0, new ClipConfig.BertText(2, false))
+                : new ClipConfig.TextConfig(vocabSize, contextLength, width, layers, heads, 4 * width, Activation.QUICK_GELU,
+                        1e-5f, padId, bosId, eosId);
         return new ClipConfig(vision, text, width, ClipConfig.DEFAULT_LOGIT_SCALE_INIT);
     }
 }

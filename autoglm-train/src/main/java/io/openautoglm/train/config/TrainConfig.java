@@ -99,8 +99,9 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     public record Model(
             String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
             int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions,
-            boolean fusionAttendedPositions, double momentum) {
+            boolean fusionAttendedPositions, double momentum, Text text) {
         public Model {
+            Checks.notNull("model.text", text);
             Checks.range("model.momentum", momentum, 0.0, 0.99999);
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
             Checks.range("model.decoder_layers", decoderLayers, 1, 48);
@@ -116,6 +117,18 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             if (lockImageTower && lockTextTower) {
                 throw new UserInputException("model.lock_image_tower and model.lock_text_tower are both true: nothing would train");
             }
+        }
+    }
+
+    /**
+     * The text tower of a model trained from scratch.
+     *
+     * @param architecture {@code clip} (CLIP's causal transformer, a word-level tokenizer) or {@code
+     *     bert} (BERT's bidirectional post-norm layers pooled at [CLS], a WordPiece tokenizer of the data's words)
+     */
+    public record Text(String architecture) {
+        public Text {
+            Checks.oneOf("model.text.architecture", architecture, List.of("clip", "bert"));
         }
     }
 

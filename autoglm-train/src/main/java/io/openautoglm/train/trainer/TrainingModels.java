@@ -13,6 +13,7 @@ import io.openautoglm.train.config.ModelPresets;
 import io.openautoglm.train.config.TrainConfig;
 import io.openautoglm.train.data.ImageTextDataset;
 import io.openautoglm.train.data.TrainingExample;
+import io.openautoglm.train.tokenizer.WordPieceTokenizerBuilder;
 import io.openautoglm.train.tokenizer.WordTokenizerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,6 +52,11 @@ public final class TrainingModels {
         MultimodalModel model;
         if (m.initFrom() != null && !m.initFrom().isBlank()) {
             model = grow(MultimodalModel.load(Path.of(m.initFrom())), Path.of(m.initFrom()), texts, train, config, out, name);
+            if (ClipConfig.TextConfig.BERT.equals(m.text().architecture()) && !model.config().text().isBert()) {
+                model.close();
+                throw new UserInputException("model.text.architecture is bert, but model.init_from " + m.initFrom()
+                        + " has CLIP's text tower: the architecture shapes presets only; drop it or start from a BERT-tower model");
+            }
         } else {
             Path tokenizer = out.resolve("tokenizer.json");
             ClipConfig clip;
@@ -65,14 +71,20 @@ public final class TrainingModels {
                 }
                 java.nio.file.Files.copy(teacher.tokenizer(), tokenizer, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 ClipConfig.TextConfig t = teacher.config().text();
-                clip = ModelPresets.build(m.preset(), m.imageSize(), t.contextLength(), m.patchStem(), t.vocabSize(), t.padId(), t.bosId(),
-                        t.eosId());
+                clip = ModelPresets.build(m.preset(), m.imageSize(), t.contextLength(), m.patchStem(), t.architecture(), t.vocabSize(),
+                        t.padId(), t.bosId(), t.eosId());
                 preprocessor = teacher.preprocessor();
             } else {
-                WordTokenizerBuilder.Vocabulary vocab = WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
-                WordTokenizerBuilder.write(vocab, tokenizer);
-                clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), vocab.size(), vocab.padId(),
-                        vocab.bosId(), vocab.eosId());
+                boolean bert = ClipConfig.TextConfig.BERT.equals(m.text().architecture());
+                WordTokenizerBuilder.Vocabulary vocab = bert ? WordPieceTokenizerBuilder.vocabulary(texts, MAX_WORDS)
+                        : WordTokenizerBuilder.vocabulary(texts, List.of(), 1, MAX_WORDS);
+                if (bert) {
+                    WordPieceTokenizerBuilder.write(vocab, tokenizer);
+                } else {
+                    WordTokenizerBuilder.write(vocab, tokenizer);
+                }
+                clip = ModelPresets.build(m.preset(), m.imageSize(), m.contextLength(), m.patchStem(), m.text().architecture(),
+                        vocab.size(), vocab.padId(), vocab.bosId(), vocab.eosId());
             }
             if (m.fusionLayers() > 0) {
                 clip = clip.withFusion(fusionConfig(m, clip, train));

@@ -13,6 +13,10 @@ public enum CheckpointLayout {
     OPEN_AUTOGLM("Open-AutoGLM model directory"),
     /** A Hugging Face CLIPModel folder: config.json (model_type clip), model.safetensors. */
     HUGGING_FACE("Hugging Face CLIPModel folder"),
+    /** A Hugging Face ChineseCLIPModel folder: BERT text tower, CLIP ViT; tensor names as ours. */
+    CHINESE_CLIP("Hugging Face ChineseCLIPModel folder"),
+    /** A Hugging Face VisionTextDualEncoderModel folder: BertModel text tower, CLIPVisionModel (vision_model.vision_model.*). */
+    DUAL_ENCODER("Hugging Face VisionTextDualEncoderModel folder"),
     /** An OpenAI/open_clip folder: open_clip_config.json, model.safetensors with OpenAI state-dict names. */
     OPENAI("OpenAI/open_clip folder"),
     /** Our ONNX export (autoglm export onnx): image_model.onnx, text_model.onnx; run by autoglm-onnx, no weights to map. */
@@ -35,6 +39,11 @@ public enum CheckpointLayout {
         return switch (this) {
             case OPEN_AUTOGLM, HUGGING_FACE -> Set.of("text_model.embeddings.position_ids", "vision_model.embeddings.position_ids");
             case OPENAI -> Set.of("attn_mask", "input_resolution", "context_length", "vocab_size");
+            // BERT's buffers; ChineseCLIPModel drops the BERT pooler, so a checkpoint that kept it loads without it.
+            case CHINESE_CLIP -> Set.of("text_model.embeddings.position_ids", "text_model.embeddings.token_type_ids",
+                    "vision_model.embeddings.position_ids", "text_model.pooler.dense.weight", "text_model.pooler.dense.bias");
+            case DUAL_ENCODER -> Set.of("text_model.embeddings.position_ids", "text_model.embeddings.token_type_ids",
+                    "vision_model.vision_model.embeddings.position_ids");
             case ONNX, OPTIMUM_ONNX -> Set.of();
         };
     }
@@ -48,7 +57,9 @@ public enum CheckpointLayout {
         Map<String, WeightSource> map = new LinkedHashMap<>();
         if (this != OPENAI) {
             for (String name : new ClipModel(config).namedParameters().keySet()) {
-                map.put(name, WeightSource.asIs(name));
+                // CLIPVisionModel wraps the tower once more: vision_model.vision_model.* in a dual encoder.
+                String key = this == DUAL_ENCODER && name.startsWith("vision_model.") ? "vision_model." + name : name;
+                map.put(name, WeightSource.asIs(key));
             }
             return map;
         }

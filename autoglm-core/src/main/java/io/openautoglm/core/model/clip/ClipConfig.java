@@ -53,7 +53,7 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
     /** The same model with another text vocabulary size and special token ids (a grown word-level tokenizer). */
     public ClipConfig withVocabulary(int vocabSize, int padId, int bosId, int eosId) {
         TextConfig t = new TextConfig(vocabSize, text.contextLength(), text.width(), text.layers(), text.heads(), text.mlpSize(),
-                text.activation(), text.layerNormEps(), padId, bosId, eosId, text.headDim());
+                text.activation(), text.layerNormEps(), padId, bosId, eosId, text.headDim(), text.bert());
         return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags);
     }
 
@@ -122,14 +122,27 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
     /**
      * @param headDim the width of one attention head; hidden_size / num_attention_heads unless
      *     attention heads were pruned away (then heads x head_dim is narrower than hidden_size)
+     * @param bert null for CLIP's causal text transformer; else the text tower is BERT (bidirectional,
+     *     post-norm, pooled at [CLS]; bos and eos are the [CLS] and [SEP] ids, pad the [PAD] id)
      */
     public record TextConfig(
             int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
-            Activation activation, float layerNormEps, int padId, int bosId, int eosId, int headDim) {
+            Activation activation, float layerNormEps, int padId, int bosId, int eosId, int headDim, BertText bert) {
+        /** The architecture names config files and {@code model.text.architecture} use. */
+        public static final String CLIP = "clip";
+        public static final String BERT = "bert";
+
         /** Attention as wide as the residual stream: head_dim = hidden_size / num_attention_heads. */
         public TextConfig(int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
                 Activation activation, float layerNormEps, int padId, int bosId, int eosId) {
             this(vocabSize, contextLength, width, layers, heads, mlpSize, activation, layerNormEps, padId, bosId, eosId, 0);
+        }
+
+        /** CLIP's text transformer. */
+        public TextConfig(int vocabSize, int contextLength, int width, int layers, int heads, int mlpSize,
+                Activation activation, float layerNormEps, int padId, int bosId, int eosId, int headDim) {
+            this(vocabSize, contextLength, width, layers, heads, mlpSize, activation, layerNormEps, padId, bosId, eosId, headDim,
+                    null);
         }
 
         public TextConfig {
@@ -144,6 +157,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                     "text hidden_size " + width + " is not divisible by num_attention_heads " + heads);
             require(headDim >= 0, "text head_dim must be positive, got " + headDim);
             headDim = headDim == 0 ? width / heads : headDim; // 0: CLIP's own, hidden_size / heads
+            require(bert == null || headDim * heads == width, "a BERT text tower cannot have pruned heads (head_dim "
+                    + headDim + " x " + heads + " heads != hidden_size " + width + ")");
             require(activation != null, "text hidden_act is required");
             require(layerNormEps > 0, "text layer_norm_eps must be positive");
             for (int id : new int[] {padId, bosId, eosId}) {
@@ -151,13 +166,50 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                         "text token id " + id + " (pad/bos/eos) is outside the vocabulary of " + vocabSize);
             }
         }
+
+        /** Whether the text tower is BERT rather than CLIP's causal transformer. */
+        public boolean isBert() {
+            return bert != null;
+        }
+
+        /** {@link #CLIP} or {@link #BERT}. */
+        public String architecture() {
+            return isBert() ? BERT : CLIP;
+        }
+
+        /** The BERT tower's own config; only for {@link #isBert()}. */
+        public io.openautoglm.core.model.bert.BertConfig bertConfig() {
+            require(isBert(), "the text tower is CLIP's, not BERT");
+            return new io.openautoglm.core.model.bert.BertConfig(vocabSize, contextLength, bert.typeVocabSize(), width, layers, heads,
+                    mlpSize, activation, layerNormEps, padId, bert.pooler());
+        }
+    }
+
+    /**
+     * What a BERT text tower has beyond CLIP's text config.
+     *
+     * @param typeVocabSize rows of the token-type table (type_vocab_size, 2 in BERT)
+     * @param pooler whether the pooled state goes through BertModel's pooler, tanh(dense([CLS])): true
+     *     for a VisionTextDualEncoderModel, false for ChineseCLIPModel and our own
+     */
+    public record BertText(int typeVocabSize, boolean pooler) {
+        public BertText {
+            positive("text type_vocab_size", typeVocabSize);
+        }
     }
 
     // ---- reading ----------------------------------------------------------------------------
 
     /** Reads a Hugging Face {@code CLIPConfig} or our own {@code config.json} (same keys). */
     public static ClipConfig fromHuggingFace(JsonNode root) {
-        JsonNode v = root.path("vision_config");
+        return fromHuggingFace(root, root.path("vision_config"), null);
+    }
+
+    /**
+     * As {@link #fromHuggingFace(JsonNode)}, with the vision config at {@code v} (a CLIP vision config,
+     * wherever the folder keeps it) and the text tower given (null: read CLIP's or ours from text_config).
+     */
+    public static ClipConfig fromHuggingFace(JsonNode root, JsonNode v, TextConfig givenText) {
         JsonNode t = root.path("text_config");
         VisionConfig vision = new VisionConfig(
                 v.path("image_size").asInt(224),
@@ -171,7 +223,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                 (float) v.path("layer_norm_eps").asDouble(1e-5),
                 v.path("patch_stem").asText(VisionConfig.PATCH_STEM),
                 v.path("head_dim").asInt(0));
-        TextConfig text = new TextConfig(
+        TextConfig text = givenText != null ? givenText : TextConfig.BERT.equals(t.path("model_type").asText()) ? bertText(t, t.path("pad_token_id").asInt(0),
+                t.path("bos_token_id").asInt(-1), t.path("eos_token_id").asInt(-1), t.path("pooler").asBoolean(false)) : new TextConfig(
                 t.path("vocab_size").asInt(49408),
                 t.path("max_position_embeddings").asInt(77),
                 t.path("hidden_size").asInt(512),
@@ -189,6 +242,25 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         root.path("image_tags").forEach(tag -> tags.add(tag.asText()));
         return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
                 (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion, tags);
+    }
+
+    /**
+     * A BERT text tower from a Hugging Face BERT config ({@code BertConfig}, {@code
+     * ChineseCLIPTextConfig}; BERT-base defaults) or our own text_config; its special ids come from
+     * the caller (Hugging Face configs do not name [CLS] and [SEP]: the tokenizer does).
+     */
+    public static TextConfig bertText(JsonNode t, int padId, int clsId, int sepId, boolean pooler) {
+        return new TextConfig(
+                t.path("vocab_size").asInt(30522),
+                t.path("max_position_embeddings").asInt(512),
+                t.path("hidden_size").asInt(768),
+                t.path("num_hidden_layers").asInt(12),
+                t.path("num_attention_heads").asInt(12),
+                t.path("intermediate_size").asInt(3072),
+                parseActivation(t.path("hidden_act").asText("gelu")),
+                (float) t.path("layer_norm_eps").asDouble(1e-12),
+                padId, clsId, sepId, 0,
+                new BertText(t.path("type_vocab_size").asInt(2), pooler));
     }
 
     /**
@@ -246,6 +318,13 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         root.put("projection_dim", projectionDim);
         root.put("logit_scale_init_value", logitScaleInit);
         ObjectNode t = root.putObject("text_config");
+        if (text.isBert()) {
+            t.put("model_type", TextConfig.BERT); // absent: CLIP's text transformer
+            t.put("type_vocab_size", text.bert().typeVocabSize());
+            if (text.bert().pooler()) {
+                t.put("pooler", true);
+            }
+        }
         t.put("vocab_size", text.vocabSize());
         t.put("max_position_embeddings", text.contextLength());
         t.put("hidden_size", text.width());

@@ -9,12 +9,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.openautoglm.core.model.bert.BertTextTransformer;
 import io.openautoglm.core.model.fusion.AnswerHead;
 import io.openautoglm.core.model.fusion.CaptionDecoder;
 import io.openautoglm.core.model.fusion.FusionConfig;
 import io.openautoglm.core.model.fusion.FusionEncoder;
 import io.openautoglm.core.nn.Dense;
 import io.openautoglm.core.nn.ParamBlock;
+import io.openautoglm.core.nn.TextEncoder;
 import java.util.Map;
 
 /**
@@ -25,7 +27,7 @@ import java.util.Map;
 public final class ClipModel extends ParamBlock {
     private final ClipConfig config;
     private final VisionTransformer vision;
-    private final TextTransformer text;
+    private final TextEncoder text; // CLIP's causal transformer or a BERT tower
     private final Parameter visualProjection; // (P, Dv)
     private final Parameter textProjection; // (P, Dt)
     private final Parameter logitScale; // () log of the inverse temperature
@@ -38,7 +40,9 @@ public final class ClipModel extends ParamBlock {
     public ClipModel(ClipConfig config) {
         this.config = config;
         vision = child("vision_model", new VisionTransformer(config.vision()));
-        text = child("text_model", new TextTransformer(config.text()));
+        text = config.text().isBert()
+                ? child("text_model", new BertTextTransformer(config.text().bertConfig()))
+                : child("text_model", new TextTransformer(config.text()));
         visualProjection = param("visual_projection.weight", Parameter.Type.WEIGHT,
                 new Shape(config.projectionDim(), config.vision().width()),
                 new NormalInitializer((float) Math.pow(config.vision().width(), -0.5)));
@@ -111,7 +115,7 @@ public final class ClipModel extends ParamBlock {
 
     /** token ids (B, T) int64 -> text embeddings (B, P), not normalized. */
     public NDArray encodeText(ParameterStore store, NDArray ids, boolean training) {
-        NDArray pooled = text.apply(store, ids, training); // (B, Dt)
+        NDArray pooled = text.pool(store, text.tokens(store, ids, training), ids, training); // (B, Dt)
         return Linear.linear(pooled, value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
     }
 
@@ -137,7 +141,7 @@ public final class ClipModel extends ParamBlock {
 
     /** text token states (B, T, Dt), ids (B, T) -> text embeddings (B, P), as {@link #encodeText}. */
     public NDArray projectText(ParameterStore store, NDArray textTokens, NDArray ids, boolean training) {
-        return Linear.linear(text.pool(textTokens, ids), value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
+        return Linear.linear(text.pool(store, textTokens, ids, training), value(store, textProjection, ids, training)).singletonOrThrow(); // (B, P)
     }
 
     /**
@@ -151,7 +155,7 @@ public final class ClipModel extends ParamBlock {
     public NDArray fuse(ParameterStore store, NDArray textTokens, NDArray ids, NDArray imageTokens, boolean training) {
         requireFusion();
         NDArray fused = fusionEncoder.apply(store, textTokens, text.paddingMask(ids), imageTokens, training); // (B, T, Dt)
-        return text.pool(fused, ids); // (B, Dt)
+        return text.pool(store, fused, ids, training); // (B, Dt)
     }
 
     /**
@@ -163,7 +167,7 @@ public final class ClipModel extends ParamBlock {
     public NDList fuseWithAttention(ParameterStore store, NDArray textTokens, NDArray ids, NDArray imageTokens, boolean training) {
         requireFusion();
         NDList fused = fusionEncoder.applyWithFirstCrossWeights(store, textTokens, text.paddingMask(ids), imageTokens, training);
-        return new NDList(text.pool(fused.get(0), ids), fused.get(1)); // (B, Dt), (B, T, M)
+        return new NDList(text.pool(store, fused.get(0), ids, training), fused.get(1)); // (B, Dt), (B, T, M)
     }
 
     /** pair states (B, Dt) -> matching logits (B, 2): [no match, match]. */

@@ -1,6 +1,8 @@
 package io.openautoglm.core.model.clip;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.openautoglm.core.model.bert.WordPieceTokenizer;
 import io.openautoglm.core.UserInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,15 +10,27 @@ import java.util.List;
 
 /**
  * Text to token ids through the model's own {@code tokenizer.json} (Hugging Face
- * tokenizers, byte-exact with the reference). Truncation keeps the end-of-text token, as OpenAI's
+ * tokenizers, byte-exact with the reference; a WordPiece file, BERT's, is read by our
+ * {@link WordPieceTokenizer}). Truncation keeps the end-of-text token, as OpenAI's
  * {@code tokenize(truncate=True)} does; padding uses the config's pad id.
  */
 public final class ClipTokenizer implements AutoCloseable {
-    private final HuggingFaceTokenizer tokenizer;
+    /** tokenizer.json's {@code model.type} of BERT's tokenizer. */
+    public static final String WORD_PIECE = "WordPiece";
+
+    private final HuggingFaceTokenizer tokenizer; // null for WordPiece
+    private final WordPieceTokenizer wordPiece; // null for every other kind
     private final ClipConfig.TextConfig config;
 
     public ClipTokenizer(Path tokenizerJson, ClipConfig.TextConfig config) {
         this.config = config;
+        JsonNode root = ModelDirectory.readJson(tokenizerJson);
+        if (WORD_PIECE.equals(root.path("model").path("type").asText())) {
+            this.wordPiece = new WordPieceTokenizer(root);
+            this.tokenizer = null;
+            return;
+        }
+        this.wordPiece = null;
         try {
             this.tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
@@ -40,7 +54,7 @@ public final class ClipTokenizer implements AutoCloseable {
 
     /** One text to all its ids, start and end tokens included, however long (for windowing). */
     public long[] encodeFull(String text) {
-        return tokenizer.encode(text).getIds();
+        return wordPiece != null ? wordPiece.encode(text, true) : tokenizer.encode(text).getIds();
     }
 
     /** One text to exactly {@code contextLength} ids: start, words, end, padding; a longer text is cut. */
@@ -74,6 +88,9 @@ public final class ClipTokenizer implements AutoCloseable {
 
     /** The id of a token in the vocabulary, or -1 when it has none. */
     public int tokenId(String token) {
+        if (wordPiece != null) {
+            return wordPiece.id(token);
+        }
         long[] ids = tokenizer.encode(token, false, false).getIds();
         String[] tokens = tokenizer.encode(token, false, false).getTokens();
         return ids.length == 1 && tokens[0].equals(token) ? (int) ids[0] : -1;
@@ -81,12 +98,14 @@ public final class ClipTokenizer implements AutoCloseable {
 
     /** Token ids back to text, special tokens dropped; word-level vocabularies get no space before punctuation. */
     public String decode(long[] ids) {
-        String text = tokenizer.decode(ids, true);
+        String text = wordPiece != null ? wordPiece.decode(ids) : tokenizer.decode(ids, true);
         return text.replaceAll(" ([,.?!;:])", "$1").strip();
     }
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
     }
 }

@@ -26,7 +26,8 @@ public record ModelDirectory(
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LAYOUTS_WE_READ = "an Open-AutoGLM model directory (config.json with \"format\": \"open-autoglm\"), "
-            + "a Hugging Face CLIPModel folder (config.json, model.safetensors, tokenizer.json) or "
+            + "a Hugging Face CLIPModel folder (config.json, model.safetensors, tokenizer.json), "
+            + "a Hugging Face ChineseCLIPModel folder or VisionTextDualEncoderModel with a BERT text tower (the same files) or "
             + "an OpenAI/open_clip folder (open_clip_config.json, model.safetensors, tokenizer.json)";
 
     /**
@@ -51,14 +52,26 @@ public record ModelDirectory(
             JsonNode root = readJson(configFile);
             if ("open-autoglm".equals(root.path("format").asText())) {
                 layout = CheckpointLayout.OPEN_AUTOGLM;
+                config = ClipConfig.fromHuggingFace(root);
+            } else if (BertFolders.isChineseClip(root)) {
+                layout = CheckpointLayout.CHINESE_CLIP;
+                config = BertFolders.chineseClip(root, configFile, dir.resolve(TOKENIZER));
+            } else if (BertFolders.isDualEncoder(root)) {
+                layout = CheckpointLayout.DUAL_ENCODER;
+                config = BertFolders.dualEncoder(root, configFile, dir.resolve(TOKENIZER));
             } else if ("clip".equals(root.path("model_type").asText())
                     || root.path("architectures").toString().contains("CLIPModel")) {
                 layout = CheckpointLayout.HUGGING_FACE;
+                BertFolders.checkTextTower(root, configFile, false);
+                config = ClipConfig.fromHuggingFace(root);
             } else {
+                BertFolders.checkTextTower(root, configFile, false); // AltCLIP and kin: name the text tower we lack
                 throw new UserInputException(configFile + " is not a CLIP config (model_type '"
                         + root.path("model_type").asText("") + "'); we read " + LAYOUTS_WE_READ);
             }
-            config = ClipConfig.fromHuggingFace(root);
+            if (config.text().isBert() && layout == CheckpointLayout.OPEN_AUTOGLM) {
+                BertFolders.wordPiece(dir.resolve(TOKENIZER)); // a BERT tower needs its WordPiece ids
+            }
             preprocessor = readPreprocessor(dir, config.vision().imageSize());
         } else if (Files.isRegularFile(openClipFile)) {
             layout = CheckpointLayout.OPENAI;
@@ -126,7 +139,9 @@ public record ModelDirectory(
         if (Files.isRegularFile(hf)) {
             JsonNode root = readJson(hf);
             ObjectNode mapped = JSON.createObjectNode();
-            mapped.put("image_size", cropSize(root, imageSize));
+            // ChineseCLIP's processor resizes both sides to size and does not crop: open_clip's squash.
+            boolean squash = !root.path("do_center_crop").asBoolean(true) && root.path("size").has("height");
+            mapped.put("image_size", squash ? root.path("size").path("height").asInt(imageSize) : cropSize(root, imageSize));
             if (root.has("image_mean")) {
                 mapped.set("mean", root.get("image_mean"));
             }
@@ -135,7 +150,7 @@ public record ModelDirectory(
             }
             // PIL resample codes: 2 bilinear, 3 bicubic.
             mapped.put("interpolation", root.path("resample").asInt(3) == 2 ? "bilinear" : "bicubic");
-            mapped.put("resize_mode", "shortest");
+            mapped.put("resize_mode", squash ? "squash" : "shortest");
             return PreprocessorConfig.fromJson(mapped, imageSize);
         }
         return PreprocessorConfig.clipDefaults(imageSize);

@@ -15,13 +15,14 @@ import ai.djl.util.PairList;
 import io.openautoglm.core.nn.Encoder;
 import io.openautoglm.core.nn.Norm;
 import io.openautoglm.core.nn.ParamBlock;
+import io.openautoglm.core.nn.TextEncoder;
 
 /**
  * CLIP's text tower up to the pooled end-of-text token: token and positional embeddings, causal
  * pre-norm encoder, final LN, pooling at the first end-of-text token (the highest token id where
  * there is none, as OpenAI's argmax does). Names follow Hugging Face's {@code CLIPTextTransformer}.
  */
-public final class TextTransformer extends ParamBlock {
+public final class TextTransformer extends ParamBlock implements TextEncoder {
     private final ClipConfig.TextConfig config;
     private final Parameter tokenEmbedding; // (V, D)
     private final Parameter positionEmbedding; // (T, D)
@@ -46,6 +47,7 @@ public final class TextTransformer extends ParamBlock {
     }
 
     /** token ids (B, T) int64 -> every token's final state (B, T, D), after the final LN. */
+    @Override
     public NDArray tokens(ParameterStore store, NDArray ids, boolean training) {
         long t = ids.getShape().get(1);
         NDArray x = Embedding.embedding(ids, value(store, tokenEmbedding, ids, training), SparseFormat.DENSE)
@@ -56,6 +58,12 @@ public final class TextTransformer extends ParamBlock {
     }
 
     /** token states (B, T, D), ids (B, T) -> the state at each row's end-of-text token (B, D). */
+    @Override
+    public NDArray pool(ParameterStore store, NDArray states, NDArray ids, boolean training) {
+        return pool(states, ids);
+    }
+
+    /** As {@link #pool(ParameterStore, NDArray, NDArray, boolean)}: the end-of-text pooling has no weights. */
     public NDArray pool(NDArray states, NDArray ids) {
         long b = ids.getShape().get(0);
         long t = ids.getShape().get(1);
@@ -67,6 +75,7 @@ public final class TextTransformer extends ParamBlock {
      * (B, 1, 1, T) additive mask for attention that looks both ways: 0 up to each row's end-of-text
      * token, a large negative number on the padding after it.
      */
+    @Override
     public NDArray paddingMask(NDArray ids) {
         long t = ids.getShape().get(1);
         NDArray positions = ids.getManager().arange(0L, t, 1L).reshape(1, t); // (1, T)
