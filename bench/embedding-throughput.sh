@@ -11,20 +11,8 @@
 # printed and recorded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-THREADS=2
 ARGS=("$@")
-for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ ${ARGS[i]} == --threads ]] && THREADS=${ARGS[i + 1]}; done
-PY=/usr/bin/python3
-OUT=bench/results
-mkdir -p "$OUT"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-source bench/lib/cli-jar.sh
-"$PY" -c 'import torch' 2>/dev/null || { echo "no torch for $PY: apt-get install -y python3-torch" >&2; exit 1; }
-
-export TORCH_CPP_LOG_LEVEL=ERROR
-export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+source bench/lib/torch-peer.sh
 
 {
   echo "# Embedding throughput, ViT-B/32-shaped CLIP, random weights, float32, $THREADS intra-op threads"

@@ -14,21 +14,12 @@
 #   bench/inference-speed.sh [--batches 1,8,32] [--threads 2] [--reps 5] ...  (passed to every row)
 #
 # Writes bench/results/inference-speed.{txt,json}. Needs Java 17 and /usr/bin/python3 with
-# python3-torch (apt-get install -y python3-torch); ~2 GB of temporary disk for the graphs.
+# python3-torch and OpenBLAS (apt-get install -y python3-torch libopenblas0-pthread; bench/lib/torch-peer.sh
+# refuses the reference BLAS); ~2 GB of temporary disk for the graphs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-THREADS=2
 ARGS=("$@")
-for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ ${ARGS[i]} == --threads ]] && THREADS=${ARGS[i + 1]}; done
-PY=/usr/bin/python3
-OUT=bench/results
-mkdir -p "$OUT"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source bench/lib/cli-jar.sh
-"$PY" -c 'import torch' 2>/dev/null || { echo "no torch for $PY: apt-get install -y python3-torch" >&2; exit 1; }
-export TORCH_CPP_LOG_LEVEL=ERROR
-export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+source bench/lib/torch-peer.sh
 JAVA=(java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1 -cp "$BENCH_CP")
 quiet() { grep -v -E ' (INFO|WARN) |UserWarning|warnings.warn' >&2 || true; }
 
@@ -37,7 +28,7 @@ quiet() { grep -v -E ' (INFO|WARN) |UserWarning|warnings.warn' >&2 || true; }
   echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "java:    $(java -version 2>&1 | head -1)"
-  echo "torch:   $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null)"
+  echo "torch:   $("$PY" -c 'import torch; print(torch.__version__)' 2>/dev/null), BLAS $BLAS"
   echo "commit:  $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- autoglm-* bench/inference* || echo '+dirty')"
 } > "$TMP/header.txt"
 cat "$TMP/header.txt"

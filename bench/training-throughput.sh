@@ -13,23 +13,11 @@
 # embedding-throughput.sh for why the BLAS matters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-THREADS=2
 TRAINER=1
 ARGS=()
 for a in "$@"; do [[ $a == --no-trainer ]] && TRAINER=0 || ARGS+=("$a"); done
-for ((i = 0; i < ${#ARGS[@]}; i++)); do [[ ${ARGS[i]} == --threads ]] && THREADS=${ARGS[i + 1]}; done
 set -- "${ARGS[@]+"${ARGS[@]}"}"
-PY=/usr/bin/python3
-OUT=bench/results
-mkdir -p "$OUT"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-source bench/lib/cli-jar.sh
-"$PY" -c 'import torch' 2>/dev/null || { echo "no torch for $PY: apt-get install -y python3-torch" >&2; exit 1; }
-
-export TORCH_CPP_LOG_LEVEL=ERROR
-export OPENBLAS_NUM_THREADS=$THREADS OMP_NUM_THREADS=$THREADS MKL_NUM_THREADS=$THREADS
+source bench/lib/torch-peer.sh
 JOPTS=(-Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
 
 {
