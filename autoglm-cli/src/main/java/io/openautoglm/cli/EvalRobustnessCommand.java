@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 + "(ImageNet-C's definitions and five severities, plus occlusion; after decoding, before preprocessing; deterministic "
                 + "by --seed and each picture's path), per corruption and severity. relative = a corruption's mean score / clean; "
                 + "robustness_score = the mean of corrupted / clean over every corruption and severity. One progress line per pass "
-                + "on stderr. Metrics: zero-shot top1, retrieval text_to_image_R@1, vqa overall (percent). See docs/robustness.md.")
+                + "on stderr. Metrics: zero-shot top1, retrieval text_to_image_R@1, vqa overall (percent), defects image_auroc. See docs/robustness.md.")
 final class EvalRobustnessCommand implements Callable<Integer> {
     private static final List<String> TASKS = List.of("zero-shot", "retrieval", "vqa", "defects");
 
@@ -41,8 +41,12 @@ final class EvalRobustnessCommand implements Callable<Integer> {
     Path manifest;
 
     @Option(names = "--task", required = true, paramLabel = "TASK",
-            description = "zero-shot | retrieval | vqa (defects: not yet, it comes with autoglm defects).")
+            description = "zero-shot | retrieval | vqa | defects (defects needs --detector; its score is the detector's image AUROC).")
     String task;
+
+    @Option(names = "--detector", paramLabel = "DET",
+            description = "defects: a detector folder from `autoglm defects fit`; its own model is used (--model replaces it, same weights only).")
+    Path detector;
 
     @Option(names = "--corruptions", split = ",", paramLabel = "NAME",
             description = "Comma-separated corruptions (default: all: gaussian_noise, shot_noise, gaussian_blur, motion_blur, occlusion, "
@@ -94,11 +98,7 @@ final class EvalRobustnessCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!TASKS.contains(task)) {
-            throw new UserInputException("unknown --task '" + task + "'; valid tasks: zero-shot, retrieval, vqa");
-        }
-        if (task.equals("defects")) {
-            throw new UserInputException("--task defects is not available yet: it arrives with autoglm defects (issue 19.2); "
-                    + "use zero-shot, retrieval or vqa");
+            throw new UserInputException("unknown --task '" + task + "'; valid tasks: zero-shot, retrieval, vqa, defects");
         }
         checkTaskOptions();
         List<Corruption> chosen = corruptions.isEmpty() ? Arrays.asList(Corruption.values()) : Corruption.parseAll(corruptions);
@@ -109,6 +109,9 @@ final class EvalRobustnessCommand implements Callable<Integer> {
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (task.equals("defects")) {
+            return defects(chosen, levels, data, out, err);
+        }
         Path dir = ModelOption.resolve(model, task.equals("vqa") ? FusionModelOption.BUNDLED : ModelOption.BUNDLED);
         try (MultimodalModel m = MultimodalModel.load(dir)) {
             RobustnessTask t = switch (task) {
@@ -131,10 +134,34 @@ final class EvalRobustnessCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --task defects: the detector brings its own model. */
+    private int defects(List<Corruption> chosen, List<Integer> levels, Manifest data, PrintWriter out, PrintWriter err) throws IOException {
+        try (io.openautoglm.defects.Detector d = io.openautoglm.defects.DetectorFiles.load(detector, model)) {
+            RobustnessTask t = new DefectsRobustnessTask(d, manifest, data);
+            RobustnessResult r = new RobustnessEvaluator(err).evaluate(t, chosen, levels, seed);
+            if (report != null) {
+                RobustnessReport.write(r, data, t.pictures(), d.model().name(), report);
+            }
+            if (format.json()) {
+                out.println(Json.compact(r.toJson()));
+            } else {
+                printTable(out, r, levels, d.model().name());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
     /** Options of another task are a mistake worth one line, not something to ignore silently. */
     private void checkTaskOptions() {
         boolean zeroShot = task.equals("zero-shot");
         boolean vqa = task.equals("vqa");
+        if (task.equals("defects") && detector == null) {
+            throw new UserInputException("--task defects needs --detector DET: a folder from `autoglm defects fit`");
+        }
+        if (!task.equals("defects") && detector != null) {
+            throw new UserInputException("--detector is a defects option; --task is " + task);
+        }
         if (zeroShot && (labelKey == null || labelKey.isBlank())) {
             throw new UserInputException("--task zero-shot needs --label-key KEY: the record field that holds the class, e.g. --label-key label");
         }

@@ -68,6 +68,26 @@ class DefectsCommandTest {
     }
 
     @Test
+    void robustnessOfTheDetectorUnderCorruptions() throws Exception {
+        Path test = data.resolve("test.jsonl");
+        CliRunner clean = CliRunner.run("defects", "eval", "--detector", detector.toString(), "--manifest", test.toString(), "--format", "json");
+        assertThat(clean.exitCode()).as(clean.err()).isZero();
+        CliRunner r = CliRunner.run("eval", "robustness", "--task", "defects", "--detector", detector.toString(), "--manifest", test.toString(),
+                "--corruptions", "gaussian_noise,occlusion", "--severities", "5", "--format", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        System.out.println("eval robustness --task defects: " + r.out());
+        // the clean pass is the detector's own eval figure, and a corrupted pass is measured with the same metric
+        assertThat(j.path("clean").path("image_auroc").asDouble()).isEqualTo(JSON.readTree(clean.out()).get("image_auroc").asDouble());
+        JsonNode noise = j.path("corruptions").path("gaussian_noise");
+        assertThat(noise.path("severities").get(0).path("image_auroc").isNumber()).isTrue();
+        assertThat(noise.path("relative").isNumber()).isTrue();
+        assertThat(j.path("robustness_score").isNumber()).isTrue();
+        // heavy noise changes the anomaly scores: the corrupted figure is not the clean one replayed
+        assertThat(noise.path("severities").get(0).path("image_auroc").asDouble()).isNotEqualTo(j.path("clean").path("image_auroc").asDouble());
+    }
+
+    @Test
     void inspectReportsAnUnreadablePictureAndGoesOn(@TempDir Path tmp) throws Exception {
         Path broken = tmp.resolve("broken.png");
         Files.writeString(broken, "not a picture");

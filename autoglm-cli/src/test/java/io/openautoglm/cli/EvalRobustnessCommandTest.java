@@ -84,7 +84,8 @@ class EvalRobustnessCommandTest {
     @Test
     void otherTasksAndStrayOptions() throws Exception {
         Path m = EvalCommandTest.manifest(tmp);
-        CliRunner.assertOneLineError(robustness(m, "--task", "defects"), "--task defects is not available yet");
+        CliRunner.assertOneLineError(robustness(m, "--task", "defects"), "--task defects needs --detector");
+        CliRunner.assertOneLineError(robustness(m, "--task", "retrieval", "--detector", tmp.toString()), "--detector is a defects option");
         CliRunner.assertOneLineError(robustness(m, "--task", "detection"), "unknown --task 'detection'", "zero-shot, retrieval, vqa");
         CliRunner.assertOneLineError(robustness(m, "--task", "retrieval", "--label-key", "label"), "zero-shot options");
         CliRunner.assertOneLineError(robustness(m, "--task", "zero-shot", "--label-key", "label", "--limit", "3"), "vqa options");

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
@@ -31,6 +32,15 @@ public final class DefectEvaluator {
     private DefectEvaluator() {}
 
     public static ObjectNode evaluate(Detector detector, List<DefectManifest.Item> items, Consumer<String> progress) throws IOException {
+        return evaluate(detector, items, (item, picture) -> picture, progress);
+    }
+
+    /**
+     * As {@link #evaluate(Detector, List, Consumer)}, with every decoded picture passed through
+     * {@code transform} first (the robustness evaluation corrupts them there).
+     */
+    public static ObjectNode evaluate(Detector detector, List<DefectManifest.Item> items,
+                                      BiFunction<DefectManifest.Item, RgbImage, RgbImage> transform, Consumer<String> progress) throws IOException {
         List<Scored> scored = new ArrayList<>();
         Map<String, List<float[]>> pixelScores = new TreeMap<>(); // per category: upsampled maps
         Map<String, List<boolean[]>> pixelTruth = new TreeMap<>();
@@ -40,7 +50,7 @@ public final class DefectEvaluator {
             List<RgbImage> images = new ArrayList<>();
             List<String> categories = new ArrayList<>();
             for (DefectManifest.Item i : batch) {
-                images.add(detector.model().imageLoader().load(i.image()));
+                images.add(transform.apply(i, detector.model().imageLoader().load(i.image())));
                 categories.add(detector.categories().containsKey(i.category()) ? i.category() : null);
             }
             List<Detector.Inspection> results = detector.inspect(images, categories);
