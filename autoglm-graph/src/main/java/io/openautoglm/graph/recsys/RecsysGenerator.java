@@ -13,7 +13,7 @@ import java.util.function.IntFunction;
  * A synthetic user-item interaction set whose items are one-object ShapeWorld pictures with captions.
  * Each user has a planted taste (a favourite shape and colour, and a preferred size); each item a
  * latent appeal that also drives how often it is shown (popularity bias). Every user sees
- * {@link #IMPRESSIONS} items in time order, half drawn by popularity and half uniformly; a click is
+ * {@link #IMPRESSIONS} items in time order, half drawn by popularity (warm items only) and half uniformly; a click is
  * likelier the more the item matches the taste, a like (only after a click) needs a close match.
  * The first 70% of a user's impressions are {@code train}, the next 10% {@code val}, the last 20%
  * {@code test}. The last fifth of the items are cold-start: they are shown only in val and test.
@@ -83,8 +83,7 @@ public final class RecsysGenerator {
             userList.add(new User(u, shapes.get(random.nextInt(shapes.size())), colors.get(random.nextInt(colors.size())),
                     random.nextBoolean() ? "small" : "large"));
         }
-        double[] warmWeight = popularityWeights(itemList, false);
-        double[] allWeight = popularityWeights(itemList, true);
+        double[] warmWeight = popularityWeights(itemList);
         List<Interaction> interactions = new ArrayList<>();
         int trainEnd = (int) (IMPRESSIONS * 0.7);
         int valEnd = (int) (IMPRESSIONS * 0.8);
@@ -92,7 +91,8 @@ public final class RecsysGenerator {
             long start = 1_700_000_000L + random.nextInt(1_000_000);
             for (int t = 0; t < IMPRESSIONS; t++) {
                 boolean train = t < trainEnd;
-                int item = random.nextBoolean() ? draw(train ? warmWeight : allWeight, random)
+                // New items have no popularity yet: only the uniform half of the feed shows them.
+                int item = random.nextBoolean() ? draw(warmWeight, random)
                         : (train ? random.nextInt(firstCold) : random.nextInt(items));
                 Item it = itemList.get(item);
                 double match = affinity(user, it);
@@ -111,11 +111,11 @@ public final class RecsysGenerator {
                 + (user.size().equals(item.size()) ? 0.7 : 0);
     }
 
-    /** Exposure weights exp(appeal): a long tail where a few items are shown far more often. */
-    private static double[] popularityWeights(List<Item> items, boolean includeCold) {
+    /** Exposure weights exp(1.2 appeal) of the warm items: a long tail where a few items are shown far more often. */
+    private static double[] popularityWeights(List<Item> items) {
         double[] w = new double[items.size()];
         for (Item it : items) {
-            w[it.index()] = includeCold || !it.cold() ? Math.exp(1.2 * it.appeal()) : 0;
+            w[it.index()] = it.cold() ? 0 : Math.exp(1.2 * it.appeal());
         }
         return w;
     }
