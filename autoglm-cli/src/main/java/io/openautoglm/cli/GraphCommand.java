@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "graph", mixinStandardHelpOptions = true,
         description = {"Graph learning: train and evaluate GNN node classifiers (GCN, GraphSAGE, GAT, R-GCN, directed GRU),",
             "predict per node, and embed vector sets along their kNN graph. Graph files: docs/graph.md."},
-        subcommands = {GraphTrainCommand.class, GraphEvalCommand.class, GraphPredictCommand.class, GraphEmbedCommand.class})
+        subcommands = {GraphTrainCommand.class, GraphEvalCommand.class, GraphPredictCommand.class, GraphEmbedCommand.class,
+            GraphRecommendCommand.class})
 final class GraphCommand implements Runnable {
     @Spec
     CommandSpec spec;
