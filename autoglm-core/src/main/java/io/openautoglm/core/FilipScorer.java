@@ -86,22 +86,32 @@ public final class FilipScorer {
         return new Pictures(out, images.size(), n, p);
     }
 
-    /** Texts cut to the context, through the text tower, every token projected and normalized. */
-    public Texts embedTexts(List<String> texts) {
+    /** Texts cut to the context, through the text tower {@code batchSize} at a time, every token projected and normalized. */
+    public Texts embedTexts(List<String> texts, int batchSize) {
         int t = model.tokenizer().contextLength();
         ClipConfig.TextConfig text = network.config().text();
+        int count = texts.size();
+        int p = network.config().projectionDim();
         long[] ids = model.tokenizer().encodeBatch(texts); // (T, C)
-        int used = TokenColumns.usedLength(ids, texts.size(), t, text.eosId()); // the causal tower ignores the columns after it
-        long[] cut = TokenColumns.firstColumns(ids, texts.size(), t, used); // (T, L)
-        StopSignal.process().check();
-        try (NDManager scope = model.manager().newSubManager()) {
-            ParameterStore store = new ParameterStore(scope, false);
-            NDArray x = scope.create(cut, new Shape(texts.size(), used)); // (T, L)
-            NDArray tokens = network.projectTokens(store, network.textTokens(store, x, false), false); // (T, L, P)
-            NDArray mask = FilipSimilarity.tokenMask(x, text.bosId(), text.eosId()); // (T, L)
-            return new Texts(ClipModel.l2Normalize(tokens).toFloatArray(), mask.toFloatArray(), texts.size(), used,
-                    network.config().projectionDim());
+        int used = Math.max(1, TokenColumns.usedLength(ids, count, t, text.eosId())); // the causal tower ignores the columns after it
+        long[] cut = TokenColumns.firstColumns(ids, count, t, used); // (T, L)
+        float[] tokensOut = new float[count * used * p];
+        float[] maskOut = new float[count * used];
+        for (int start = 0; start < count; start += batchSize) {
+            int b = Math.min(batchSize, count - start);
+            StopSignal.process().check();
+            try (NDManager scope = model.manager().newSubManager()) {
+                ParameterStore store = new ParameterStore(scope, false);
+                long[] rows = java.util.Arrays.copyOfRange(cut, start * used, (start + b) * used);
+                NDArray x = scope.create(rows, new Shape(b, used)); // (b, L)
+                NDArray tokens = network.projectTokens(store, network.textTokens(store, x, false), false); // (b, L, P)
+                float[] part = ClipModel.l2Normalize(tokens).toFloatArray(); // (b, L, P)
+                System.arraycopy(part, 0, tokensOut, start * used * p, part.length);
+                float[] mask = FilipSimilarity.tokenMask(x, text.bosId(), text.eosId()).toFloatArray(); // (b, L)
+                System.arraycopy(mask, 0, maskOut, start * used, mask.length);
+            }
         }
+        return new Texts(tokensOut, maskOut, count, used, p);
     }
 
     /** Every picture against every text, in blocks of pictures so the cosine block stays bounded. */

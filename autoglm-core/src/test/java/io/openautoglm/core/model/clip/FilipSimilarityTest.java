@@ -102,7 +102,7 @@ class FilipSimilarityTest {
             var images = List.of(new io.openautoglm.core.image.RgbImage(s, s, new byte[3 * s * s]),
                     new io.openautoglm.core.image.RgbImage(s, s, filled(3 * s * s, (byte) 0xFF)));
             FilipScorer.Pictures pictures = scorer.embedPictures(images, 1);
-            FilipScorer.Texts texts = scorer.embedTexts(List.of("a black picture", "a white picture", "a cat"));
+            FilipScorer.Texts texts = scorer.embedTexts(List.of("a black picture", "a white picture", "a cat"), 2);
             FilipScorer.Scores scores = scorer.score(pictures, texts);
             assertThat(scores.imageToText()).hasNumberOfRows(2);
             assertThat(scores.imageToText()[0]).hasSize(3);
