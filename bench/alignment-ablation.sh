@@ -6,7 +6,9 @@
 # bundled model. Each model is scored on 1,000 unseen pictures (seed 2) as bench/bundled-model-quality.sh
 # does: text->image R@1 (first caption), zero-shot shape (template "a {}"), compositional twins
 # (true caption vs its swapped twin); samples/s from metrics.jsonl timestamps (steps 10..end, data
-# loading included). The runs are far shorter than the bundled model's 3,000 steps, so the figures
+# loading included). R@1 is scored with the similarity each model was trained for (eval retrieval's
+# default: FILIP for model.similarity=filip), zero-shot and twins with pooled embeddings. The
+# finetune-* pair starts from the bundled model (a tenth of the recipe's rate). The runs are far shorter than the bundled model's 3,000 steps, so the figures
 # compare the additions with each other, not with the bundled model.
 #
 #   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 30 steps of BATCH=64, bench/results/alignment-ablation.txt)
@@ -39,6 +41,9 @@ VARIANTS=(
   "+triplet-hardest|configs/shapes-tiny.yaml|loss.triplet={weight: 1.0, margin: 0.2, mining: hardest}"
   "+momentum-queue|configs/shapes-tiny.yaml|model.momentum=0.99;loss.queue_size=2048;loss.momentum_distill=0.4"
   "+hypergradient|configs/shapes-tiny.yaml|optim.hypergradient={beta: 0.1}"
+  "+filip|configs/shapes-tiny.yaml|model.similarity=filip"
+  "finetune-pooled|configs/shapes-tiny.yaml|model.init_from=models/autoglm-shapes-tiny;optim.lr=0.0002"
+  "finetune+filip|configs/shapes-tiny.yaml|model.init_from=models/autoglm-shapes-tiny;optim.lr=0.0002;model.similarity=filip"
   "mini-student|configs/student.yaml|loss.distill=null"
   "mini-student+distill|configs/student.yaml|"
 )

@@ -39,6 +39,13 @@ final class EvalRetrievalCommand implements Callable<Integer> {
             description = "Most windows one caption may take; a longer one is an error (default: ${DEFAULT-VALUE}).")
     int maxWindows;
 
+    @Option(names = "--scorer", paramLabel = "pooled|filip",
+            description = {"How a picture and a caption are compared: pooled (cosine of the pooled embeddings) or filip (FILIP's",
+                "token-wise similarity: each patch to its best word and back, averaged; captions cut to the context).",
+                "Default: the similarity the model was trained with (config.json's \"similarity\"; pooled when absent).",
+                "filip needs a DJL model folder (per-patch outputs) and recomputes every picture's patch embeddings."})
+    String scorer;
+
     @Mixin
     FormatOption format;
 
@@ -47,15 +54,18 @@ final class EvalRetrievalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        RetrievalEvaluator.Scorer chosen = scorer == null ? null : RetrievalEvaluator.Scorer.parse(scorer);
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
+            RetrievalEvaluator.Scorer used = chosen != null ? chosen : RetrievalEvaluator.Scorer.of(m);
             RetrievalEvaluator.Result r = new RetrievalEvaluator(m, spec.commandLine().getErr(),
-                    EmbedOptions.defaults().withTruncate(truncate).withMaxWindows(maxWindows)).evaluate(data, firstCaptionOnly);
+                    EmbedOptions.defaults().withTruncate(truncate).withMaxWindows(maxWindows), used).evaluate(data, firstCaptionOnly);
             if (format.json()) {
-                out.println(Json.compact(r.toJson()));
+                out.println(Json.compact(r.toJson().put("scorer", used.key()).put("model_similarity", m.config().similarity())));
             } else {
-                out.printf("retrieval: %d images, %d captions, model %s%n", r.n(), r.captions(), m.name());
+                out.printf("retrieval: %d images, %d captions, model %s, scorer %s (model trained for %s)%n", r.n(), r.captions(),
+                        m.name(), used.key(), m.config().similarity());
                 out.printf("%-12s %12s %12s%n", "metric", "text->image", "image->text");
                 RetrievalMetrics.Summary t = r.textToImage();
                 RetrievalMetrics.Summary i = r.imageToText();

@@ -99,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
                     hits = reranking.searcher(vectors, matcher).search(q, k, filter, explore);
                 }
             } else {
-                hits = reranking.searcher(vectors, null).search(q, k, filter, explore);
+                hits = reranking.searcher(vectors, null, m.model()).search(q, k, filter, explore);
             }
         }
         print(hits);

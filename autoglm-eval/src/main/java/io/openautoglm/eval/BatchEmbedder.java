@@ -3,6 +3,7 @@ package io.openautoglm.eval;
 import io.openautoglm.core.io.Progress;
 
 import io.openautoglm.core.EmbedOptions;
+import io.openautoglm.core.FilipScorer;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
@@ -45,22 +46,44 @@ final class BatchEmbedder {
         float[][] out = new float[records.size()][];
         Progress p = Progress.start(progress, "embedding images", records.size());
         for (int start = 0; start < records.size(); start += options.batchSize()) {
-            List<RgbImage> batch = new ArrayList<>();
-            for (ManifestRecord r : records.subList(start, Math.min(records.size(), start + options.batchSize()))) {
-                RgbImage picture;
-                try {
-                    picture = model.imageLoader().load(r.image());
-                } catch (UserInputException e) {
-                    throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
-                }
-                batch.add(transform.apply(r, picture));
-            }
+            List<RgbImage> batch = load(manifest, records.subList(start, Math.min(records.size(), start + options.batchSize())));
             float[][] part = model.embedImages(batch, options);
             System.arraycopy(part, 0, out, start, part.length);
             p.advance(part.length);
         }
         p.finish();
         return out;
+    }
+
+    /** FILIP's unit-length patch embeddings of each record's image, in order (B, N, P). */
+    FilipScorer.Pictures patches(Manifest manifest, List<ManifestRecord> records, FilipScorer scorer) {
+        int n = model.config().vision().numPatches();
+        int dim = model.config().projectionDim();
+        float[] out = new float[records.size() * n * dim];
+        Progress p = Progress.start(progress, "embedding image patches", records.size());
+        for (int start = 0; start < records.size(); start += options.batchSize()) {
+            List<ManifestRecord> slice = records.subList(start, Math.min(records.size(), start + options.batchSize()));
+            FilipScorer.Pictures part = scorer.embedPictures(load(manifest, slice), options.batchSize());
+            System.arraycopy(part.patches(), 0, out, start * n * dim, part.patches().length);
+            p.advance(slice.size());
+        }
+        p.finish();
+        return new FilipScorer.Pictures(out, records.size(), n, dim);
+    }
+
+    /** Decodes the records' pictures (an unreadable one is an error naming its manifest line) and transforms them. */
+    private List<RgbImage> load(Manifest manifest, List<ManifestRecord> records) {
+        List<RgbImage> batch = new ArrayList<>();
+        for (ManifestRecord r : records) {
+            RgbImage picture;
+            try {
+                picture = model.imageLoader().load(r.image());
+            } catch (UserInputException e) {
+                throw new UserInputException(manifest.file() + ":" + r.lineNumber() + ": " + e.getMessage(), e);
+            }
+            batch.add(transform.apply(r, picture));
+        }
+        return batch;
     }
 
     /** One embedding (L2-normalized) per text, in order. */

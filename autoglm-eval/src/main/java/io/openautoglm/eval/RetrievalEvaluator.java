@@ -3,6 +3,7 @@ package io.openautoglm.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.EmbedOptions;
+import io.openautoglm.core.FilipScorer;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
@@ -24,9 +25,37 @@ import java.util.Map;
 public final class RetrievalEvaluator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * How a picture and a text are compared: {@code POOLED}, the cosine of their pooled embeddings,
+     * or {@code FILIP}, the token-wise similarity ({@link FilipScorer}; captions cut to the context).
+     */
+    public enum Scorer {
+        POOLED, FILIP;
+
+        /** {@code pooled} or {@code filip}; one clear line for anything else. */
+        public static Scorer parse(String name) {
+            for (Scorer s : values()) {
+                if (s.key().equals(name)) {
+                    return s;
+                }
+            }
+            throw new UserInputException("unknown scorer '" + name + "': expected pooled or filip");
+        }
+
+        /** The similarity a model's config records ({@code similarity} in config.json). */
+        public static Scorer of(MultimodalModel model) {
+            return parse(model.config().similarity());
+        }
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final MultimodalModel model;
     private final PrintWriter progress;
     private final EmbedOptions textOptions;
+    private final Scorer scorer;
 
     /** @param progress where progress lines go for long runs (stderr), or null for none */
     public RetrievalEvaluator(MultimodalModel model, PrintWriter progress) {
@@ -35,9 +64,18 @@ public final class RetrievalEvaluator {
 
     /** @param textOptions how captions are embedded: a caption longer than the context in pooled windows, or cut */
     public RetrievalEvaluator(MultimodalModel model, PrintWriter progress, EmbedOptions textOptions) {
+        this(model, progress, textOptions, Scorer.POOLED);
+    }
+
+    /** @param scorer pooled cosine or FILIP's token-wise similarity (needs the model's DJL towers: one clear line otherwise) */
+    public RetrievalEvaluator(MultimodalModel model, PrintWriter progress, EmbedOptions textOptions, Scorer scorer) {
         this.model = model;
         this.progress = progress;
         this.textOptions = textOptions;
+        this.scorer = scorer;
+        if (scorer == Scorer.FILIP) {
+            new FilipScorer(model); // fails now, before any picture is read, for a model without per-patch outputs
+        }
     }
 
     /** {@code n} is the number of images (the COCO convention); {@code captions} the number of text queries. */
@@ -70,7 +108,13 @@ public final class RetrievalEvaluator {
      * captions belong to which, and the caption embeddings. Score it as often as wanted with {@link #score}.
      */
     public record Prepared(Manifest manifest, List<ManifestRecord> images, int[] captionImage, int[][] imageCaptions,
-                           float[][] captionEmbeddings) {}
+                           float[][] captionEmbeddings, FilipScorer.Texts captionTokens) {
+        /** Pooled caption embeddings only. */
+        public Prepared(Manifest manifest, List<ManifestRecord> images, int[] captionImage, int[][] imageCaptions,
+                float[][] captionEmbeddings) {
+            this(manifest, images, captionImage, imageCaptions, captionEmbeddings, null);
+        }
+    }
 
     /** The checks and caption embeddings of {@link #evaluate(Manifest, boolean)}, without any picture. */
     public Prepared prepare(Manifest manifest, boolean firstCaptionOnly) {
@@ -99,12 +143,19 @@ public final class RetrievalEvaluator {
                 captions.add(mine.get(c));
             }
         }
+        if (scorer == Scorer.FILIP) {
+            FilipScorer.Texts tokens = new FilipScorer(model).embedTexts(captions, textOptions.batchSize()); // (T, L, P)
+            return new Prepared(manifest, List.copyOf(images), captionImage, imageCaptions, null, tokens);
+        }
         float[][] textEmb = new BatchEmbedder(model, progress, PictureTransform.NONE, textOptions).texts(captions, "embedding captions"); // (T, D)
         return new Prepared(manifest, List.copyOf(images), captionImage, imageCaptions, textEmb);
     }
 
     /** Retrieval metrics over the prepared set, each picture passed through {@code transform} first. */
     public Result score(Prepared p, PictureTransform transform) {
+        if (p.captionTokens() != null) {
+            return scoreFilip(p, transform);
+        }
         float[][] imageEmb = new BatchEmbedder(model, progress, transform).images(p.manifest(), p.images()); // (I, D)
         float[][] t2i = MultimodalModel.similarity(p.captionEmbeddings(), imageEmb); // (T, I)
         int captions = p.captionImage().length;
@@ -115,6 +166,20 @@ public final class RetrievalEvaluator {
         // Image->text reads columns of the one matrix: it is the largest thing we hold (T x I floats).
         RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> column(t2i, i), p.imageCaptions());
         return new Result(RetrievalMetrics.evaluate(t2i, t2iRelevant), imageToText, p.images().size(), captions);
+    }
+
+    /** FILIP's two directions differ: text queries rank by text-to-image scores, picture queries by picture-to-text ones. */
+    private Result scoreFilip(Prepared p, PictureTransform transform) {
+        FilipScorer filip = new FilipScorer(model);
+        FilipScorer.Pictures pictures = new BatchEmbedder(model, progress, transform).patches(p.manifest(), p.images(), filip); // (I, N, P)
+        FilipScorer.Scores scores = filip.score(pictures, p.captionTokens());
+        int captions = p.captionImage().length;
+        int[][] t2iRelevant = new int[captions][];
+        for (int t = 0; t < captions; t++) {
+            t2iRelevant[t] = new int[] {p.captionImage()[t]};
+        }
+        RetrievalMetrics.Summary imageToText = RetrievalMetrics.evaluate(i -> scores.imageToText()[i], p.imageCaptions());
+        return new Result(RetrievalMetrics.evaluate(scores.textToImage(), t2iRelevant), imageToText, p.images().size(), captions);
     }
 
     private static float[] column(float[][] m, int j) { // (T, I) -> (T)

@@ -45,7 +45,9 @@ public final class TrainingValidator implements Validator {
     @Override
     public Map<String, Double> validate(MultimodalModel model, Manifest manifest) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        RetrievalEvaluator.Result r = new RetrievalEvaluator(model, null).evaluate(manifest, firstCaptionOnly);
+        // Retrieval with the similarity the model trains for (config.json's similarity), so the best checkpoint is chosen by it.
+        RetrievalEvaluator.Result r = new RetrievalEvaluator(model, null, io.openautoglm.core.EmbedOptions.defaults(),
+                RetrievalEvaluator.Scorer.of(model)).evaluate(manifest, firstCaptionOnly);
         put(metrics, "text_to_image", r.textToImage());
         put(metrics, "image_to_text", r.imageToText());
         for (String key : zeroShotKeys) {

@@ -204,7 +204,7 @@ public final class AutoglmServer implements AutoCloseable {
         List<ApiRoute> out = new ArrayList<>();
         if (parts.search() != null) {
             VectorIndex index = parts.search().index();
-            Searcher searcher = parts.search().reranking().searcher(index, parts.fusion());
+            Searcher searcher = parts.search().reranking().searcher(index, parts.fusion(), parts.model());
             out.addAll(new SearchRoutes(index, searcher, service, config.maxImagePixels()).routes());
         }
         if (parts.fusion() != null) {

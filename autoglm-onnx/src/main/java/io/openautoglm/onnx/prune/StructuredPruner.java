@@ -70,7 +70,7 @@ public final class StructuredPruner {
                 v.activation(), v.layerNormEps(), v.patchStem(), v.headDim());
         TextConfig pt = new TextConfig(t.vocabSize(), t.contextLength(), t.width(), t.layers(), tHeads, tMlp, t.activation(),
                 t.layerNormEps(), t.padId(), t.bosId(), t.eosId(), t.headDim());
-        ClipConfig pc = new ClipConfig(pv, pt, c.projectionDim(), c.logitScaleInit(), c.fusion(), c.imageTags());
+        ClipConfig pc = new ClipConfig(pv, pt, c.projectionDim(), c.logitScaleInit(), c.fusion(), c.imageTags(), c.similarity());
         MultimodalModel pruned = MultimodalModel.randomlyInitialized(pc, tokenizerJson, source.preprocessor(), 0, source.name());
         try {
             Map<String, Parameter> from = source.network().namedParameters();

@@ -28,9 +28,35 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
             throw new UserInputException("config: loss.queue_size is " + loss.queueSize() + "; it must be a multiple of optim.batch_size ("
                     + optim.batchSize() + "), since every batch replaces one block of the queue");
         }
+        if ("filip".equals(model.similarity())) {
+            refuseWithFilip(model, loss);
+        }
         if (loss.tags() > 0 && data.tagsKey() == null) {
             throw new UserInputException("loss.tags trains the image-tag head on each record's list of tags: set data.tags_key "
                     + "to the manifest key that holds them (ShapeWorld writes \"tags\")");
+        }
+    }
+
+    /**
+     * FILIP's token-wise similarity replaces the pooled one in the contrastive loss only; the
+     * objectives built on pooled embeddings of their own would train a similarity the model is not
+     * scored with, or hold pooled keys (the queue), so they are refused rather than silently mixed.
+     */
+    private static void refuseWithFilip(Model model, Loss loss) {
+        if (loss.contrastive() == 0) {
+            throw new UserInputException("model.similarity: filip changes the contrastive loss, so it needs loss.contrastive above 0");
+        }
+        if (model.momentum() > 0) {
+            throw new UserInputException("model.similarity: filip does not combine with model.momentum / loss.queue_size: the momentum "
+                    + "keys and the queue are pooled embeddings; drop one of them");
+        }
+        if (loss.triplet() != null && loss.triplet().weight() > 0) {
+            throw new UserInputException("model.similarity: filip does not combine with loss.triplet: the triplet loss mines on pooled "
+                    + "embeddings; drop one of them");
+        }
+        if (loss.distill() != null && loss.distill().weight() > 0) {
+            throw new UserInputException("model.similarity: filip does not combine with loss.distill: the teacher's targets are for "
+                    + "pooled similarities; drop one of them");
         }
     }
 
@@ -99,9 +125,11 @@ public record TrainConfig(long seed, Data data, Model model, Loss loss, Optim op
     public record Model(
             String preset, String initFrom, boolean lockImageTower, int unlockedImageLayers, boolean lockTextTower,
             int imageSize, int contextLength, String patchStem, int fusionLayers, int decoderLayers, boolean fusionImagePositions,
-            boolean fusionAttendedPositions, double momentum, Text text) {
+            boolean fusionAttendedPositions, double momentum, Text text, String similarity) {
         public Model {
             Checks.notNull("model.text", text);
+            similarity = similarity == null ? "pooled" : similarity; // configs saved before the key existed
+            Checks.oneOf("model.similarity", similarity, List.of("pooled", "filip"));
             Checks.range("model.momentum", momentum, 0.0, 0.99999);
             Checks.range("model.fusion_layers", fusionLayers, 0, 48);
             Checks.range("model.decoder_layers", decoderLayers, 1, 48);

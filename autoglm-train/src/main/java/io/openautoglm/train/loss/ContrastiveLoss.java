@@ -41,6 +41,23 @@ public final class ContrastiveLoss {
     }
 
     /**
+     * The same symmetric loss over similarities computed elsewhere (FILIP's token-wise ones, which
+     * differ in the two directions), with the same targets as {@link #multiPositive}.
+     *
+     * @param imageToTextSimilarity (B, B + N) picture-to-text similarities
+     * @param textToImageSimilarity (B, B) the batch's own captions (rows) against its pictures
+     * @param logitFactor () exp(logit_scale)
+     */
+    public static NDArray fromSimilarities(NDArray imageToTextSimilarity, NDArray textToImageSimilarity, NDArray logitFactor,
+            NDArray imageToText, NDArray textToImage) {
+        NDArray imageLogits = imageToTextSimilarity.mul(logitFactor); // (B, B + N)
+        NDArray textLogits = textToImageSimilarity.mul(logitFactor); // (B, B)
+        NDArray imageLoss = imageToText.mul(imageLogits.logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
+        NDArray textLoss = textToImage.mul(textLogits.logSoftmax(1)).sum(new int[] {1}).mean().neg(); // ()
+        return imageLoss.add(textLoss).mul(ParamBlock.constant(imageLogits, 0.5f)); // ()
+    }
+
+    /**
      * Row-normalized positive matrix from per-example keys: i and j match when their keys are equal.
      *
      * @return (B * B) row-major

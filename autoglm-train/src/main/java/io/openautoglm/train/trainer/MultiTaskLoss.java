@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.openautoglm.core.model.clip.ClipConfig;
 import io.openautoglm.core.model.clip.ClipModel;
+import io.openautoglm.core.model.clip.FilipSimilarity;
 import io.openautoglm.core.model.clip.TokenColumns;
 import io.openautoglm.core.nn.ParamBlock;
 import io.openautoglm.train.config.TrainConfig;
@@ -59,9 +61,14 @@ final class MultiTaskLoss {
         if (weights.contrastive() > 0) {
             NDArray imageToText = micros.create(batch.imageToText(), new Shape(b, texts)); // (B, B + N)
             NDArray textToImage = micros.create(batch.textToImage(), new Shape(b, b)); // (B, B)
-            NDArray loss = alignment.momentumContrast()
-                    ? alignment.momentumContrast(micros, batch, pixels, ids, images, captions, logitFactor) // () keys from the momentum towers and the queue
-                    : ContrastiveLoss.multiPositive(images, captions, logitFactor, imageToText, textToImage); // ()
+            NDArray loss;
+            if (ClipConfig.FILIP.equals(net.config().similarity())) {
+                loss = filipContrastive(net, store, b, imageTokens, captionTokens, ids, logitFactor, imageToText, textToImage); // ()
+            } else {
+                loss = alignment.momentumContrast()
+                        ? alignment.momentumContrast(micros, batch, pixels, ids, images, captions, logitFactor) // () keys from the momentum towers and the queue
+                        : ContrastiveLoss.multiPositive(images, captions, logitFactor, imageToText, textToImage); // ()
+            }
             total = add(total, loss, weights.contrastive(), parts, "contrastive");
         }
         TrainConfig.Triplet triplet = weights.triplet();
@@ -159,6 +166,22 @@ final class MultiTaskLoss {
         NDArray pairIds = ids.get(t); // (Q, L)
         NDArray state = net.fuse(store, pairTokens, pairIds, imageTokens.get(v), true); // (Q, Dt)
         return FusionObjectives.matching(net.matchLogits(store, state, true), java.util.Arrays.copyOf(matches, pairs)); // ()
+    }
+
+    /**
+     * The contrastive loss on FILIP's token-wise similarities: every patch of each picture against
+     * every counted token of each caption (hard negatives included on the picture-to-text side).
+     */
+    private static NDArray filipContrastive(ClipModel net, ParameterStore store, int b, NDArray imageTokens, NDArray captionTokens,
+            NDArray ids, NDArray logitFactor, NDArray imageToText, NDArray textToImage) {
+        var text = net.config().text();
+        NDArray patches = ClipModel.l2Normalize(net.projectPatches(store, imageTokens, true)); // (B, N, P)
+        NDArray tokens = ClipModel.l2Normalize(net.projectTokens(store, captionTokens, true)); // (B + N', L, P)
+        NDArray mask = FilipSimilarity.tokenMask(ids, text.bosId(), text.eosId()); // (B + N', L)
+        NDList both = FilipSimilarity.similarities(patches, tokens, mask);
+        NDArray textSide = both.get(1); // (B + N', B)
+        NDArray ownTexts = textSide.getShape().get(0) == b ? textSide : textSide.get(":" + b); // (B, B)
+        return ContrastiveLoss.fromSimilarities(both.get(0), ownTexts, logitFactor, imageToText, textToImage); // ()
     }
 
     /** Row r of a (B * Q) question block belongs to picture r / Q. */

@@ -92,6 +92,7 @@ public final class TrainingModels {
             if (config.loss().tags() > 0) {
                 clip = clip.withImageTags(tagVocabulary(train, config));
             }
+            clip = clip.withSimilarity(m.similarity());
             model = MultimodalModel.randomlyInitialized(clip, tokenizer, preprocessor, config.seed(), name);
         }
         if (config.loss().usesFusion() && !model.hasFusion()) {
@@ -202,6 +203,8 @@ public final class TrainingModels {
         if (config.loss().tags() > 0 && target.imageTags().isEmpty()) {
             target = target.withImageTags(tagVocabulary(train, config));
         }
+        // The saved config says which similarity the weights were trained for, so scorers pick the right one.
+        target = target.withSimilarity(config.model().similarity());
         if (target.equals(base.config())) {
             return base;
         }

@@ -17,9 +17,14 @@ import java.util.List;
  * @param fusion the understanding heads (matching, answers, captions), or null
  * @param imageTags the labels of the image-tag head (ours only): a multi-label classifier on the image
  *     embedding that training can use as an auxiliary objective; empty: no such head
+ * @param similarity how the model was trained to compare a picture with a text (ours only):
+ *     {@code pooled}, CLIP's cosine of the pooled embeddings, or {@code filip}, FILIP's token-wise
+ *     late interaction ({@link FilipSimilarity}); scorers read it to know which one fits
  */
 public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit, FusionConfig fusion,
-        List<String> imageTags) {
+        List<String> imageTags, String similarity) {
+    public static final String POOLED = "pooled";
+    public static final String FILIP = "filip";
 
     /** Natural log of 1/0.07, the temperature CLIP starts from. */
     public static final float DEFAULT_LOGIT_SCALE_INIT = 2.6592f;
@@ -33,6 +38,20 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
                         + (fusion == null ? 0 : fusion.heads()));
         imageTags = imageTags == null ? List.of() : List.copyOf(imageTags);
         require(imageTags.stream().distinct().count() == imageTags.size(), "image_tags must not repeat a tag");
+        similarity = similarity == null ? POOLED : similarity;
+        require(POOLED.equals(similarity) || FILIP.equals(similarity),
+                "similarity must be \"pooled\" or \"filip\", got \"" + similarity + "\"");
+    }
+
+    /** Pooled similarity (every imported checkpoint; configs written before the key existed). */
+    public ClipConfig(VisionConfig vision, TextConfig text, int projectionDim, float logitScaleInit, FusionConfig fusion,
+            List<String> imageTags) {
+        this(vision, text, projectionDim, logitScaleInit, fusion, imageTags, POOLED);
+    }
+
+    /** The same model, trained for this similarity ({@code pooled} or {@code filip}). */
+    public ClipConfig withSimilarity(String newSimilarity) {
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, fusion, imageTags, newSimilarity);
     }
 
     /** A dual encoder without understanding heads (every imported CLIP checkpoint). */
@@ -42,19 +61,19 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
 
     /** The same model with these heads (null: none). */
     public ClipConfig withFusion(FusionConfig newFusion) {
-        return new ClipConfig(vision, text, projectionDim, logitScaleInit, newFusion, imageTags);
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, newFusion, imageTags, similarity);
     }
 
     /** The same model with an image-tag head over these labels (empty: none). */
     public ClipConfig withImageTags(List<String> tags) {
-        return new ClipConfig(vision, text, projectionDim, logitScaleInit, fusion, tags);
+        return new ClipConfig(vision, text, projectionDim, logitScaleInit, fusion, tags, similarity);
     }
 
     /** The same model with another text vocabulary size and special token ids (a grown word-level tokenizer). */
     public ClipConfig withVocabulary(int vocabSize, int padId, int bosId, int eosId) {
         TextConfig t = new TextConfig(vocabSize, text.contextLength(), text.width(), text.layers(), text.heads(), text.mlpSize(),
                 text.activation(), text.layerNormEps(), padId, bosId, eosId, text.headDim(), text.bert());
-        return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags);
+        return new ClipConfig(vision, t, projectionDim, logitScaleInit, fusion, imageTags, similarity);
     }
 
     /** The activation a config's {@code hidden_act} names; one clear error for any other name. */
@@ -241,7 +260,8 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         List<String> tags = new ArrayList<>();
         root.path("image_tags").forEach(tag -> tags.add(tag.asText()));
         return new ClipConfig(vision, text, root.path("projection_dim").asInt(512),
-                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion, tags);
+                (float) root.path("logit_scale_init_value").asDouble(DEFAULT_LOGIT_SCALE_INIT), fusion, tags,
+                root.path("similarity").asText(POOLED));
     }
 
     /**
@@ -360,6 +380,9 @@ public record ClipConfig(VisionConfig vision, TextConfig text, int projectionDim
         }
         if (!imageTags.isEmpty()) {
             imageTags.forEach(root.putArray("image_tags")::add); // ours only
+        }
+        if (!POOLED.equals(similarity)) {
+            root.put("similarity", similarity); // ours only; absent means pooled, so pooled models' config.json is unchanged
         }
         return root;
     }

@@ -134,6 +134,24 @@ public final class ClipModel extends ParamBlock {
         return Linear.linear(imageTokens.get(":, 0, :"), value(store, visualProjection, imageTokens, training)).singletonOrThrow(); // (B, P)
     }
 
+    /**
+     * FILIP's picture side: image tokens (B, N + 1, Dv) from {@link #imageTokens} (after the
+     * post-LN) -> every patch through the visual projection (B, N, P), the class token left out;
+     * not normalized.
+     */
+    public NDArray projectPatches(ParameterStore store, NDArray imageTokens, boolean training) {
+        return Linear.linear(imageTokens.get(":, 1:, :"), value(store, visualProjection, imageTokens, training)).singletonOrThrow(); // (B, N, P)
+    }
+
+    /**
+     * FILIP's text side: text token states (B, T, Dt) from {@link #textTokens} (after the final
+     * LN) -> every token through the text projection (B, T, P); not normalized, padding included
+     * (see {@link FilipSimilarity#tokenMask}).
+     */
+    public NDArray projectTokens(ParameterStore store, NDArray textTokens, boolean training) {
+        return Linear.linear(textTokens, value(store, textProjection, textTokens, training)).singletonOrThrow(); // (B, T, P)
+    }
+
     /** token ids (B, T) -> text token states (B, T, Dt). */
     public NDArray textTokens(ParameterStore store, NDArray ids, boolean training) {
         return text.tokens(store, ids, training); // (B, T, Dt)
