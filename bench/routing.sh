@@ -5,6 +5,8 @@
 # student-only. Rates are marginal pictures/s of `autoglm classify` (the time for N pictures minus
 # the time for a few, so JVM start and model loading cancel out).
 # Usage: bench/routing.sh [TEST_PICTURES] [HEADS_PRUNED] [MLP_PRUNED] [TARGET_AGREEMENT]
+# STUDENT=DIR bench/routing.sh ... routes to that model (e.g. the distilled student of configs/student.yaml)
+# instead of pruning the teacher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}; HEADS=${2:-0.5}; MLP=${3:-0.5}; TARGET=${4:-0.99}
@@ -13,9 +15,15 @@ WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 TEACHER=models/autoglm-shapes-tiny
 LABELS=circle,square,triangle,diamond,star,cross
 cli() { java -Dai.djl.offline=true -jar "$JAR" "$@"; }
-# ShapeWorld's splits are 80/10/10: enough records for N test pictures and a val split of N/ten... times eight.
-cli data shapeworld --out "$WORK/sw" --count $((N * 10)) --seed 2026 >/dev/null
-cli prune --model "$TEACHER" --out "$WORK/student" --heads "$HEADS" --mlp "$MLP" >/dev/null
+# Half validation (for calibration), half test: N pictures each, none of them seen in training (seed 2026).
+# SHAPEWORLD=DIR reuses a folder written by exactly that command.
+if [[ -n ${SHAPEWORLD:-} ]]; then ln -s "$(realpath "$SHAPEWORLD")" "$WORK/sw"
+else cli data shapeworld --out "$WORK/sw" --count $((N * 2)) --seed 2026 --splits 0,0.5,0.5 >/dev/null; fi
+if [[ -n ${STUDENT:-} ]]; then
+  ln -s "$(realpath "$STUDENT")" "$WORK/student"; HEADS=-; MLP=-
+else
+  cli prune --model "$TEACHER" --out "$WORK/student" --heads "$HEADS" --mlp "$MLP" >/dev/null
+fi
 cli route calibrate --student "$WORK/student" --teacher "$TEACHER" --manifest "$WORK/sw/val.jsonl" --labels "$LABELS" \
     --target-agreement "$TARGET" --out "$WORK/route.json"
 mapfile -t PICS < <(python3 -c "import json,sys,os; d=os.path.dirname(sys.argv[1]); [print(os.path.join(d, json.loads(l)['image'])) for l in open(sys.argv[1])]" "$WORK/sw/test.jsonl" | head -n "$N")
@@ -26,7 +34,7 @@ timed() { # OUT ARGS... -> seconds for the whole run, JSON in OUT
   cli classify --format json --labels "$LABELS" -k 1 "$@" > "$out"
   python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$(date +%s.%N)"
 }
-echo "# bench/routing.sh N=${#PICS[@]} heads-pruned=$HEADS mlp-pruned=$MLP target=$TARGET; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
+echo "# bench/routing.sh N=${#PICS[@]} student=${STUDENT:-pruned} heads-pruned=$HEADS mlp-pruned=$MLP target=$TARGET; $(date -u +%FT%TZ); load $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 python3 -c "import json; r=json.load(open('$WORK/route.json')); print('calibration on %d val pictures: threshold %.6f, agreement %.4f, student share %.3f, student alone %.4f' % (r['count'], r['threshold'], r['agreement'], r['student_share'], r['student_alone_agreement']))"
 cli inspect "$TEACHER" | grep "^parameters" | head -1 | sed 's/^/teacher: /' || true
 cli inspect "$WORK/student" | grep "^parameters" | head -1 | sed 's/^/student: /' || true
