@@ -3,9 +3,6 @@ package io.openautoglm.search;
 import io.openautoglm.core.FilipScorer;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import io.openautoglm.core.image.RgbImage;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,30 +31,11 @@ public final class FilipRescorer implements CandidateScorer {
             throw new UserInputException("re-ranking with FILIP needs a text query: it matches the query's words to each "
                     + "picture's patches");
         }
-        float[] scores = new float[candidates.size()];
-        List<RgbImage> images = new ArrayList<>();
-        List<Integer> readable = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            String path = candidates.get(i).path();
-            scores[i] = Float.NEGATIVE_INFINITY;
-            if (path == null) {
-                continue;
-            }
-            try {
-                images.add(model.imageLoader().load(Path.of(path)));
-                readable.add(i);
-            } catch (UserInputException e) {
-                // moved or unreadable since indexing: it keeps the lowest score
-            }
+        CandidatePictures pictures = CandidatePictures.load(model, candidates);
+        if (pictures.images().isEmpty()) {
+            return pictures.perCandidate(new float[0]);
         }
-        if (images.isEmpty()) {
-            return scores;
-        }
-        FilipScorer.Scores s = filip.score(filip.embedPictures(images, BATCH), filip.embedTexts(List.of(query.text()), 1));
-        float[] textToImage = s.textToImage()[0]; // (R)
-        for (int j = 0; j < readable.size(); j++) {
-            scores[readable.get(j)] = textToImage[j];
-        }
-        return scores;
+        FilipScorer.Scores s = filip.score(filip.embedPictures(pictures.images(), BATCH), filip.embedTexts(List.of(query.text()), 1));
+        return pictures.perCandidate(s.textToImage()[0]); // (R)
     }
 }

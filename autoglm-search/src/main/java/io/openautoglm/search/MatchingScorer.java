@@ -3,9 +3,6 @@ package io.openautoglm.search;
 import io.openautoglm.core.FusionInference;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
-import io.openautoglm.core.image.RgbImage;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -31,26 +28,7 @@ public final class MatchingScorer implements CandidateScorer {
             throw new UserInputException("re-ranking with the matching head needs a text query: it scores how well a text "
                     + "describes each picture");
         }
-        float[] scores = new float[candidates.size()];
-        List<RgbImage> images = new ArrayList<>();
-        List<Integer> readable = new ArrayList<>();
-        for (int i = 0; i < candidates.size(); i++) {
-            String path = candidates.get(i).path();
-            scores[i] = Float.NEGATIVE_INFINITY;
-            if (path == null) {
-                continue;
-            }
-            try {
-                images.add(model.imageLoader().load(Path.of(path)));
-                readable.add(i);
-            } catch (UserInputException e) {
-                // moved or unreadable since indexing: it keeps the lowest score
-            }
-        }
-        float[] match = fusion.matchPairs(images, Collections.nCopies(images.size(), query.text()));
-        for (int j = 0; j < readable.size(); j++) {
-            scores[readable.get(j)] = match[j];
-        }
-        return scores;
+        CandidatePictures pictures = CandidatePictures.load(model, candidates);
+        return pictures.perCandidate(fusion.matchPairs(pictures.images(), Collections.nCopies(pictures.images().size(), query.text())));
     }
 }
