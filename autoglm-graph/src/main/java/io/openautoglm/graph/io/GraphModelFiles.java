@@ -77,12 +77,33 @@ public final class GraphModelFiles {
 
     public static void save(Path dir, Description description, GraphModel model, ObjectNode details, ExtraFile extra)
             throws IOException {
+        saveStaged(dir, FORMAT, description, model.namedParameters(), details, extra);
+    }
+
+    /**
+     * The model-folder writer every graph model shares (GCN and friends here, the recommendation
+     * rankers in graph.recsys): model.safetensors (tagged with {@code format}), config.json from
+     * {@code description}, provenance.json with the weights' SHA-256, and {@code extra}, all into a
+     * staged sibling of {@code dir} that is then renamed over it, so a crash leaves the old folder or
+     * the new one, never half of one.
+     */
+    public static void saveStaged(Path dir, String format, Object description, Map<String, Parameter> parameters,
+            ObjectNode details, ExtraFile extra) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         Path stage = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
         try {
-            writeInto(stage, description, model, details);
+            Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+            parameters.forEach((name, p) -> {
+                NDArray a = p.getArray();
+                tensors.put(name, new SafetensorsWriter.Tensor(a.getShape().getShape(), a.toFloatArray()));
+            });
+            Path weights = stage.resolve("model.safetensors");
+            SafetensorsWriter.write(weights, tensors, Map.of("format", format));
+            AtomicFiles.writeString(stage.resolve("config.json"), JSON.writeValueAsString(description));
+            Provenance provenance = Provenance.ofDetails(details).stampedNow().withWeightsSha256(Sha256.of(weights));
+            AtomicFiles.writeString(stage.resolve("provenance.json"), JSON.writeValueAsString(provenance.toJson()));
             extra.writeInto(stage);
             swapInto(stage, target);
         } finally {
@@ -90,19 +111,6 @@ public final class GraphModelFiles {
                 FileTrees.delete(stage);
             }
         }
-    }
-
-    private static void writeInto(Path dir, Description description, GraphModel model, ObjectNode details) throws IOException {
-        Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
-        model.namedParameters().forEach((name, p) -> {
-            NDArray a = p.getArray();
-            tensors.put(name, new SafetensorsWriter.Tensor(a.getShape().getShape(), a.toFloatArray()));
-        });
-        Path weights = dir.resolve("model.safetensors");
-        SafetensorsWriter.write(weights, tensors, Map.of("format", FORMAT));
-        AtomicFiles.writeString(dir.resolve("config.json"), JSON.writeValueAsString(description));
-        Provenance provenance = Provenance.ofDetails(details).stampedNow().withWeightsSha256(Sha256.of(weights));
-        AtomicFiles.writeString(dir.resolve("provenance.json"), JSON.writeValueAsString(provenance.toJson()));
     }
 
     /** Renames the staged directory over the target; an existing target is moved aside first, then deleted. */

@@ -7,19 +7,13 @@ import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.openautoglm.core.Provenance;
 import io.openautoglm.core.TorchRuntime;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.checkpoint.SafetensorsReader;
-import io.openautoglm.core.checkpoint.SafetensorsWriter;
-import io.openautoglm.core.io.AtomicFiles;
-import io.openautoglm.core.io.FileTrees;
-import io.openautoglm.core.io.Sha256;
+import io.openautoglm.graph.io.GraphModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,34 +31,7 @@ public final class RecsysModelFiles {
     public record Description(String format, RecsysConfig model, RecsysTrainer.Options training, List<String> users) {}
 
     public static void save(Path dir, Description description, RecsysModel model, ObjectNode details) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        Files.createDirectories(target.getParent());
-        Path stage = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".staging-");
-        try {
-            Map<String, SafetensorsWriter.Tensor> tensors = new LinkedHashMap<>();
-            model.namedParameters().forEach((name, p) -> {
-                NDArray a = p.getArray();
-                tensors.put(name, new SafetensorsWriter.Tensor(a.getShape().getShape(), a.toFloatArray()));
-            });
-            Path weights = stage.resolve("model.safetensors");
-            SafetensorsWriter.write(weights, tensors, Map.of("format", FORMAT));
-            AtomicFiles.writeString(stage.resolve("config.json"), JSON.writeValueAsString(description));
-            Provenance provenance = Provenance.ofDetails(details).stampedNow().withWeightsSha256(Sha256.of(weights));
-            AtomicFiles.writeString(stage.resolve("provenance.json"), JSON.writeValueAsString(provenance.toJson()));
-            Path aside = null;
-            if (Files.exists(target)) {
-                aside = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-                Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.move(stage, target, StandardCopyOption.ATOMIC_MOVE);
-            if (aside != null) {
-                FileTrees.delete(aside);
-            }
-        } finally {
-            if (Files.exists(stage)) {
-                FileTrees.delete(stage);
-            }
-        }
+        GraphModelFiles.saveStaged(dir, FORMAT, description, model.namedParameters(), details, staged -> { });
     }
 
     /** Loads a ranker to score {@code data}, whose users must be the ones it was trained on, in the same order. */
