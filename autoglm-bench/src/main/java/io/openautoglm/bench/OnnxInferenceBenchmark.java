@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.onnx.quantize.Int8Options;
 import io.openautoglm.onnx.quantize.Int8Quantizer;
+import io.openautoglm.onnx.runtime.OnnxSessions;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ public final class OnnxInferenceBenchmark {
     }
 
     private void run() throws Exception {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxSessions.environment();
         int maxB = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
         Random rnd = new Random(seed);
         float[] pixels = new float[maxB * 3 * 224 * 224];
@@ -91,7 +92,7 @@ public final class OnnxInferenceBenchmark {
         fp32.put("text", Files.readAllBytes(graph(dir, TEXT_NAMES)));
         ObjectNode out = Harness.JSON.createObjectNode();
         out.put("onnx_dir", dir.toString());
-        out.put("onnxruntime_version", OrtEnvironment.getEnvironment().getVersion());
+        out.put("onnxruntime_version", OnnxSessions.environment().getVersion());
         out.put("intra_op_threads", threads);
         protocol.describe(out.putObject("protocol"), "warmup_batches");
         ArrayNode results = out.putArray("rows");

@@ -18,6 +18,7 @@ import io.openautoglm.onnx.graph.GraphBuilder;
 import io.openautoglm.onnx.graph.TowerGraphs;
 import io.openautoglm.onnx.graph.TowerWeights;
 import io.openautoglm.onnx.runtime.OnnxModelFolder;
+import io.openautoglm.onnx.runtime.OnnxSessions;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -213,7 +214,7 @@ public final class OnnxExporter {
         ObjectNode d = JSON.createObjectNode();
         d.put("exporter", "open-autoglm " + MultimodalModel.VERSION + " OnnxExporter (ONNX written from Java)");
         d.put("opset", options.opset());
-        d.put("onnxruntime_version", OrtEnvironment.getEnvironment().getVersion());
+        d.put("onnxruntime_version", OnnxSessions.environment().getVersion());
         d.put("source", options.sourceDir() == null ? model.name() : options.sourceDir().toAbsolutePath().normalize().toString());
         d.put("source_layout", model.layout().name());
         if (options.sourceDir() != null) {

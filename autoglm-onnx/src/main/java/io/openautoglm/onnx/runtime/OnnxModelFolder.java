@@ -81,7 +81,7 @@ public final class OnnxModelFolder implements ModelFolderLoader {
                     + ": an Optimum CLIP export has both, or one " + OPTIMUM_MODEL);
         }
 
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxSessions.environment();
         List<OrtSession> opened = new ArrayList<>();
         try {
             for (Path graph : graphs) {

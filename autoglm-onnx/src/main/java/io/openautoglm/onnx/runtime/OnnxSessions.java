@@ -24,6 +24,67 @@ public final class OnnxSessions {
     private OnnxSessions() {}
 
     /**
+     * Stack for the thread that creates the ONNX Runtime environment. ORT 1.29 reads
+     * /proc/self/cmdline while it creates its environment and recurses about once per character of
+     * it: on a JVM thread's default 1 MiB stack, a command line of a few thousand characters (classify
+     * with a few hundred picture paths) overflowed the stack and killed the JVM with a bare SIGSEGV.
+     * 1 GiB covers Linux's whole argument limit with room to spare; it is address space, only the
+     * pages touched are memory, and the thread ends once the environment exists.
+     */
+    static final long ENVIRONMENT_THREAD_STACK_BYTES = 1L << 30;
+
+    private static volatile OrtEnvironment environment;
+
+    /**
+     * The process's ONNX Runtime environment (ORT has one per process), created the first time on a
+     * thread of its own with a stack deep enough for ORT's start-up (see
+     * {@link #ENVIRONMENT_THREAD_STACK_BYTES}). Use this, never {@code OrtEnvironment.getEnvironment()}
+     * directly: whichever call comes first creates the environment on the caller's stack.
+     */
+    public static OrtEnvironment environment() {
+        OrtEnvironment env = environment;
+        if (env != null) {
+            return env;
+        }
+        synchronized (OnnxSessions.class) {
+            if (environment == null) {
+                environment = createOnDeepStack();
+            }
+            return environment;
+        }
+    }
+
+    private static OrtEnvironment createOnDeepStack() {
+        OrtEnvironment[] created = new OrtEnvironment[1];
+        Throwable[] failed = new Throwable[1];
+        Thread starter = new Thread(null, () -> {
+            try {
+                created[0] = OrtEnvironment.getEnvironment();
+            } catch (Throwable t) {
+                failed[0] = t;
+            }
+        }, "onnx-runtime-start", ENVIRONMENT_THREAD_STACK_BYTES);
+        starter.setDaemon(true);
+        starter.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                starter.join(); // never leave while the native start-up still runs
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] != null) {
+            throw new IllegalStateException("cannot start ONNX Runtime: " + failed[0].getMessage(), failed[0]);
+        }
+        return created[0];
+    }
+
+    /**
      * Intra-op threads: {@code autoglm.onnx.threads}, else what our libtorch gets
      * ({@code ai.djl.pytorch.num_threads}, then {@code OMP_NUM_THREADS}), else every core.
      */

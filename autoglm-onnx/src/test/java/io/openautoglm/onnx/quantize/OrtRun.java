@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.openautoglm.onnx.runtime.OnnxSessions;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
@@ -14,14 +15,14 @@ final class OrtRun {
     private OrtRun() {}
 
     static float[] floats(ModelProto model, String input, float[] x, long... shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxSessions.environment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
             return run(env, model, Map.of(input, t));
         }
     }
 
     static float[] longs(ModelProto model, String input, long[] x, long... shape) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OnnxSessions.environment();
         try (OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(x), shape)) {
             return run(env, model, Map.of(input, t));
         }
