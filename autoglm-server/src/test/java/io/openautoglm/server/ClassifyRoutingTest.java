@@ -1,6 +1,7 @@
 package io.openautoglm.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.openautoglm.core.MultimodalModel;
@@ -62,7 +63,15 @@ class ClassifyRoutingTest {
             JsonNode a = Http.post(s.url() + "/api/classify", BODY).json();
             assertThat(a.get("route").asText()).isEqualTo("teacher");
             assertThat(a.get("model").asText()).isEqualTo(teacher.name());
-            assertThat(a.get("labels")).isEqualTo(plain.get("labels"));
+            // Same ranking and scores as without a student; the last float bits may differ because the
+            // routed call batches the picture differently (seen on CI: 0.003965028 against 0.0039650467).
+            JsonNode routed = a.get("labels");
+            JsonNode alone = plain.get("labels");
+            assertThat(routed.size()).isEqualTo(alone.size());
+            for (int i = 0; i < alone.size(); i++) {
+                assertThat(routed.get(i).get("label").asText()).isEqualTo(alone.get(i).get("label").asText());
+                assertThat(routed.get(i).get("score").asDouble()).isCloseTo(alone.get(i).get("score").asDouble(), offset(1e-5));
+            }
             assertThat(Http.get(s.url() + "/metrics").body()).contains("autoglm_route_total{route=\"teacher\"} 1.0");
         }
     }
