@@ -76,6 +76,10 @@ final class EvalRetrievalCommand implements Callable<Integer> {
                 EvalCommand.row(out, "NDCG@10", 12, t.ndcgAt10(), i.ndcgAt10());
                 EvalCommand.row(out, "mean_rank", 12, t.meanRank(), i.meanRank());
                 EvalCommand.row(out, "median_rank", 12, t.medianRank(), i.medianRank());
+                RetrievalMetrics.Summary same = r.textToImageSameCaption();
+                out.printf("text->image counting every image with the same caption as relevant (%d of %d queries share "
+                        + "their caption with another image): R@1 %.4f R@5 %.4f R@10 %.4f%n", r.sharedCaptions(), r.captions(),
+                        same.recallAt1(), same.recallAt5(), same.recallAt10());
             }
         }
         out.flush();

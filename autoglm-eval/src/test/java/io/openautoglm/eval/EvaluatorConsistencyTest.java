@@ -37,10 +37,18 @@ class EvaluatorConsistencyTest {
     }
 
     private Manifest manifest() throws Exception {
+        List<String> captions = new ArrayList<>();
+        for (int i = 0; i < PICS.length; i++) {
+            captions.add("w" + (20 + i) + " w" + (30 + i));
+        }
+        return manifest(captions);
+    }
+
+    private Manifest manifest(List<String> captions) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < PICS.length; i++) {
             lines.add("{\"image\": \"" + TINY.resolve("images").resolve(PICS[i]).toString().replace("\\", "/")
-                    + "\", \"caption\": \"w" + (20 + i) + " w" + (30 + i) + "\", \"label\": \"" + LABELS[i] + "\"}");
+                    + "\", \"caption\": \"" + captions.get(i) + "\", \"label\": \"" + LABELS[i] + "\"}");
         }
         Files.write(tmp.resolve("m.jsonl"), lines);
         return Manifest.read(tmp.resolve("m.jsonl"));
@@ -92,5 +100,51 @@ class EvaluatorConsistencyTest {
         assertThat(r.n()).isEqualTo(5);
         assertThat(r.textToImage().meanRank()).isEqualTo(t2iSum / 5);
         assertThat(r.imageToText().meanRank()).isEqualTo(i2tSum / 5);
+    }
+
+    @Test
+    void sameCaptionRetrievalCountsEveryImageWithTheCaptionAsRelevant() throws Exception {
+        // Pictures 0 and 3 share a caption (up to case and spaces); the others have their own.
+        Manifest m = manifest(List.of("w20 w30", "w21 w31", "w22 w32", " W20  w30", "w24 w34"));
+        RetrievalEvaluator.Result r = new RetrievalEvaluator(model, null).evaluate(m);
+        List<Path> files = m.records().stream().map(x -> x.image()).toList();
+        float[][] img = model.embedImageFiles(files, io.openautoglm.core.EmbedOptions.defaults());
+        float[][] txt = model.embedTexts(m.records().stream().map(x -> x.caption()).toList());
+        float[][] sim = MultimodalModel.similarity(txt, img); // (5, 5)
+        int[][] relevant = {{0, 3}, {1}, {2}, {0, 3}, {4}};
+        double strictSum = 0;
+        double sharedSum = 0;
+        for (int i = 0; i < 5; i++) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int j : relevant[i]) {
+                best = Math.max(best, sim[i][j]);
+            }
+            int strictRank = 1;
+            int sharedRank = 1;
+            for (int j = 0; j < 5; j++) {
+                strictRank += j != i && sim[i][j] >= sim[i][i] ? 1 : 0;
+                int jj = j;
+                boolean isRelevant = java.util.Arrays.stream(relevant[i]).anyMatch(x -> x == jj);
+                sharedRank += !isRelevant && sim[i][j] >= best ? 1 : 0;
+            }
+            strictSum += strictRank;
+            sharedSum += sharedRank;
+        }
+        assertThat(r.sharedCaptions()).isEqualTo(2);
+        assertThat(r.textToImage().meanRank()).isEqualTo(strictSum / 5);
+        assertThat(r.textToImageSameCaption().meanRank()).isEqualTo(sharedSum / 5);
+        assertThat(r.textToImageSameCaption().recallAt1()).isGreaterThanOrEqualTo(r.textToImage().recallAt1());
+        assertThat(r.toJson().path("text_to_image_same_caption").has("R@1")).isTrue();
+        assertThat(r.toJson().path("shared_captions").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void identicalCaptionsOfOneImageDoNotMakeItShared() {
+        // Image 0 has the same caption twice, image 1 once with other spacing: queries 0-2 share {0, 1}.
+        int[][] same = RetrievalEvaluator.sameCaptionImages(List.of("a red circle", "a red circle", "A red  circle", "a star"),
+                new int[] {0, 0, 1, 2});
+        assertThat(same[0]).containsExactly(0, 1);
+        assertThat(same[2]).containsExactly(0, 1);
+        assertThat(same[3]).containsExactly(2);
     }
 }
