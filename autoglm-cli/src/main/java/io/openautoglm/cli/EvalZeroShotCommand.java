@@ -4,6 +4,7 @@ import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.io.AtomicFiles;
+import io.openautoglm.eval.RetrievalEvaluator;
 import io.openautoglm.eval.ZeroShotEvaluator;
 import io.openautoglm.eval.ZeroShotMetrics;
 import java.io.IOException;
@@ -48,6 +49,13 @@ final class EvalZeroShotCommand implements Callable<Integer> {
             description = "Also write the confusion matrix (rows true, columns predicted) to this CSV file (default: none).")
     Path confusionCsv;
 
+    @Option(names = "--scorer", paramLabel = "pooled|filip",
+            description = {"How a picture and a prompt are compared: pooled (cosine to the label's mean prompt embedding) or filip",
+                "(FILIP's token-wise similarity to each prompt, averaged over the label's prompts; prompts cut to the context).",
+                "Default: the similarity the model was trained with (config.json's \"similarity\"; pooled when absent).",
+                "filip needs a DJL model folder (per-patch outputs)."})
+    String scorer;
+
     @Mixin
     FormatOption format;
 
@@ -63,18 +71,20 @@ final class EvalZeroShotCommand implements Callable<Integer> {
         if (labelKey.isBlank()) {
             throw new UserInputException("--label-key is empty: name the field that holds the class, e.g. --label-key label");
         }
+        RetrievalEvaluator.Scorer chosen = scorer == null ? null : RetrievalEvaluator.Scorer.parse(scorer);
         Manifest data = Manifest.read(manifest);
         PrintWriter out = spec.commandLine().getOut();
         try (MultimodalModel m = MultimodalModel.load(model.resolve())) {
-            ZeroShotMetrics r = new ZeroShotEvaluator(m, spec.commandLine().getErr()).evaluate(data, labelKey, cleaned, templates);
+            RetrievalEvaluator.Scorer used = chosen != null ? chosen : RetrievalEvaluator.Scorer.of(m);
+            ZeroShotMetrics r = new ZeroShotEvaluator(m, spec.commandLine().getErr(), used).evaluate(data, labelKey, cleaned, templates);
             if (confusionCsv != null) {
                 AtomicFiles.writeString(confusionCsv, r.confusionCsv());
             }
             if (format.json()) {
-                out.println(Json.compact(r.toJson()));
+                out.println(Json.compact(r.toJson().put("scorer", used.key())));
             } else {
-                out.printf("zero-shot: %d images, %d labels, %d records without \"%s\" skipped, model %s%n",
-                        r.n(), r.labels().size(), r.skipped(), labelKey, m.name());
+                out.printf("zero-shot: %d images, %d labels, %d records without \"%s\" skipped, model %s, scorer %s%n",
+                        r.n(), r.labels().size(), r.skipped(), labelKey, m.name(), used.key());
                 EvalCommand.row(out, "top1", 22, r.top1());
                 EvalCommand.row(out, "top5" + (r.topK() < 5 ? " (k=" + r.topK() + ")" : ""), 22, r.topKAccuracy());
                 EvalCommand.row(out, "mean_per_class_recall", 22, r.meanPerClassRecall());

@@ -76,6 +76,27 @@ class FilipScoringCommandTest {
         JsonNode byDefault = json("eval", "retrieval", "--model", copy.toString(), "--manifest", manifest.toString(), "--format", "json");
         assertThat(byDefault.get("scorer").asText()).isEqualTo("filip");
         assertThat(byDefault.get("text_to_image")).isEqualTo(filip.get("text_to_image"));
+        // ShapeWorld repeats captions: counting every image of an identical caption can only raise R@1.
+        assertThat(pooled.get("shared_captions").asInt()).isPositive();
+        assertThat(pooled.get("text_to_image_same_caption").get("R@1").asDouble())
+                .isGreaterThanOrEqualTo(pooled.get("text_to_image").get("R@1").asDouble());
+
+        // Zero-shot likewise: FILIP when asked or when the model was trained for it, pooled otherwise.
+        String[] zeroShot = {"eval", "zero-shot", "--manifest", manifest.toString(), "--label-key", "shape", "--template", "a {}",
+            "--format", "json"};
+        JsonNode zPooled = json(concat(new String[] {"--model", MODEL}, zeroShot));
+        JsonNode zFilip = json(concat(new String[] {"--model", MODEL, "--scorer", "filip"}, zeroShot));
+        JsonNode zByDefault = json(concat(new String[] {"--model", copy.toString()}, zeroShot));
+        assertThat(zPooled.get("scorer").asText()).isEqualTo("pooled");
+        assertThat(zFilip.get("scorer").asText()).isEqualTo("filip");
+        assertThat(zByDefault.get("scorer").asText()).isEqualTo("filip");
+        assertThat(zByDefault.get("top1")).isEqualTo(zFilip.get("top1"));
+        assertThat(zByDefault.get("mean_per_class_recall")).isEqualTo(zFilip.get("mean_per_class_recall"));
+        assertThat(zFilip.get("n").asInt()).isEqualTo(zPooled.get("n").asInt()).isPositive();
+    }
+
+    private static String[] concat(String[] head, String[] tail) {
+        return Stream.concat(Stream.of(tail[0], tail[1]), Stream.concat(Stream.of(head), Stream.of(tail).skip(2))).toArray(String[]::new);
     }
 
     @Test

@@ -55,7 +55,7 @@ public final class TrainingValidator implements Validator {
             if (labelled.size() == 0) {
                 continue;
             }
-            ZeroShotMetrics z = new ZeroShotEvaluator(model, null).evaluate(labelled, key, null,
+            ZeroShotMetrics z = new ZeroShotEvaluator(model, null, RetrievalEvaluator.Scorer.of(model)).evaluate(labelled, key, null,
                     List.of(ZeroShotEvaluator.DEFAULT_TEMPLATE));
             metrics.put("zero_shot." + key + ".top1", z.top1());
             metrics.put("zero_shot." + key + ".mean_per_class_recall", z.meanPerClassRecall());

@@ -1,7 +1,10 @@
 package io.openautoglm.eval;
 
+import io.openautoglm.core.EmbedOptions;
+import io.openautoglm.core.FilipScorer;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
+import io.openautoglm.core.ZeroShotClassifier;
 import io.openautoglm.core.data.Manifest;
 import io.openautoglm.core.data.ManifestRecord;
 import java.io.PrintWriter;
@@ -16,17 +19,31 @@ import java.util.TreeSet;
  * {@link MultimodalModel#zeroShot} builds them (the renormalized mean of the normalized template
  * embeddings), and images are then embedded in batches; softmax is skipped because it does not
  * change the order of the scores. Records without the label key are skipped and counted.
+ *
+ * <p>With {@link RetrievalEvaluator.Scorer#FILIP} a picture is scored against each prompt by FILIP's
+ * picture-to-text token-wise similarity, and a label's score is the mean over its prompts (token
+ * embeddings cannot be averaged into one class vector the way pooled ones are).
  */
 public final class ZeroShotEvaluator {
     public static final String DEFAULT_TEMPLATE = "a photo of a {}.";
 
     private final MultimodalModel model;
     private final PrintWriter progress;
+    private final RetrievalEvaluator.Scorer scorer;
 
     /** @param progress where progress lines go for long runs (stderr), or null for none */
     public ZeroShotEvaluator(MultimodalModel model, PrintWriter progress) {
+        this(model, progress, RetrievalEvaluator.Scorer.POOLED);
+    }
+
+    /** @param scorer pooled cosine or FILIP's token-wise similarity (needs the model's DJL towers: one clear line otherwise) */
+    public ZeroShotEvaluator(MultimodalModel model, PrintWriter progress, RetrievalEvaluator.Scorer scorer) {
         this.model = model;
         this.progress = progress;
+        this.scorer = scorer;
+        if (scorer == RetrievalEvaluator.Scorer.FILIP) {
+            new FilipScorer(model); // fails now, before any picture is read, for a model without per-patch outputs
+        }
     }
 
     /**
@@ -43,7 +60,7 @@ public final class ZeroShotEvaluator {
      * classes and the class embeddings. Score it as often as wanted with {@link #score}.
      */
     public record Prepared(Manifest manifest, List<ManifestRecord> records, int[] truth, List<String> classes,
-                           float[][] classEmbeddings, int skipped) {}
+                           float[][] classEmbeddings, int skipped, FilipScorer.Texts promptTokens, int templateCount) {}
 
     /** The checks and class embeddings of {@link #evaluate}, without any picture. */
     public Prepared prepare(Manifest manifest, String labelKey, List<String> labels, List<String> templates) {
@@ -79,14 +96,41 @@ public final class ZeroShotEvaluator {
             truth[i] = c;
         }
         List<String> prompts = templates == null || templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
+        if (scorer == RetrievalEvaluator.Scorer.FILIP) {
+            FilipScorer.Texts tokens = new FilipScorer(model).embedTexts(ZeroShotClassifier.prompts(classes, prompts),
+                    EmbedOptions.DEFAULT_BATCH_SIZE); // L * P prompts, label by label
+            return new Prepared(manifest, List.copyOf(kept), truth, classes, null, skipped, tokens, prompts.size());
+        }
         float[][] classEmb = model.labelEmbeddings(classes, prompts); // (L, D)
-        return new Prepared(manifest, List.copyOf(kept), truth, classes, classEmb, skipped);
+        return new Prepared(manifest, List.copyOf(kept), truth, classes, classEmb, skipped, null, prompts.size());
     }
 
     /** Zero-shot metrics over the prepared records, each picture passed through {@code transform} first. */
     public ZeroShotMetrics score(Prepared p, PictureTransform transform) {
+        if (p.promptTokens() != null) {
+            FilipScorer filip = new FilipScorer(model);
+            FilipScorer.Pictures pictures = new BatchEmbedder(model, progress, transform).patches(p.manifest(), p.records(), filip);
+            float[][] perPrompt = filip.score(pictures, p.promptTokens()).imageToText(); // (N, L * P)
+            return ZeroShotMetrics.compute(p.truth(), meanOverTemplates(perPrompt, p.classes().size(), p.templateCount()),
+                    p.classes(), p.skipped());
+        }
         float[][] imageEmb = new BatchEmbedder(model, progress, transform).images(p.manifest(), p.records()); // (N, D)
         float[][] scores = MultimodalModel.similarity(imageEmb, p.classEmbeddings()); // (N, L)
         return ZeroShotMetrics.compute(p.truth(), scores, p.classes(), p.skipped());
+    }
+
+    /** (N, L * P) prompt scores, label by label, to (N, L) label scores. */
+    static float[][] meanOverTemplates(float[][] perPrompt, int labels, int templates) {
+        float[][] out = new float[perPrompt.length][labels];
+        for (int i = 0; i < perPrompt.length; i++) {
+            for (int l = 0; l < labels; l++) {
+                double sum = 0;
+                for (int t = 0; t < templates; t++) {
+                    sum += perPrompt[i][l * templates + t];
+                }
+                out[i][l] = (float) (sum / templates);
+            }
+        }
+        return out;
     }
 }

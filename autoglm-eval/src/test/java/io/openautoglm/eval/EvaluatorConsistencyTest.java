@@ -147,4 +147,37 @@ class EvaluatorConsistencyTest {
         assertThat(same[2]).containsExactly(0, 1);
         assertThat(same[3]).containsExactly(2);
     }
+
+    @Test
+    void filipZeroShotPicksTheLabelWithTheBestMeanPromptScore() throws Exception {
+        Manifest m = manifest();
+        List<String> templates = List.of("{}", "w40 {}");
+        ZeroShotMetrics metrics = new ZeroShotEvaluator(model, null, RetrievalEvaluator.Scorer.FILIP)
+                .evaluate(m, "label", null, templates);
+        List<String> labels = metrics.labels(); // w5 w6 w7 w8
+        io.openautoglm.core.FilipScorer filip = new io.openautoglm.core.FilipScorer(model);
+        List<Path> files = m.records().stream().map(x -> x.image()).toList();
+        float[][] perPrompt = filip.score(filip.embedPictureFiles(files, 2),
+                filip.embedTexts(io.openautoglm.core.ZeroShotClassifier.prompts(labels, templates), 3)).imageToText(); // (5, 8)
+        long[][] expected = new long[4][4];
+        for (int i = 0; i < PICS.length; i++) {
+            int best = 0;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            for (int l = 0; l < labels.size(); l++) {
+                float mean = (perPrompt[i][2 * l] + perPrompt[i][2 * l + 1]) / 2;
+                if (mean > bestScore) {
+                    bestScore = mean;
+                    best = l;
+                }
+            }
+            expected[labels.indexOf(LABELS[i])][best]++;
+        }
+        assertThat(metrics.confusion()).isDeepEqualTo(expected);
+    }
+
+    @Test
+    void templateMeansAreTakenLabelByLabel() {
+        float[][] label = ZeroShotEvaluator.meanOverTemplates(new float[][] {{1, 3, 10, 20}}, 2, 2);
+        assertThat(label[0]).containsExactly(2f, 15f);
+    }
 }
