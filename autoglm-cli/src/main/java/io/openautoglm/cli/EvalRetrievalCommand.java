@@ -41,7 +41,7 @@ final class EvalRetrievalCommand implements Callable<Integer> {
 
     @Option(names = "--scorer", paramLabel = "pooled|filip",
             description = {"How a picture and a caption are compared: pooled (cosine of the pooled embeddings) or filip (FILIP's",
-                "token-wise similarity: each patch to its best word and back, averaged; captions cut to the context).",
+                "token-wise similarity: each patch to its best word and back, averaged; a long caption's windows read as one text).",
                 "Default: the similarity the model was trained with (config.json's \"similarity\"; pooled when absent).",
                 "filip needs a DJL model folder (per-patch outputs) and recomputes every picture's patch embeddings."})
     String scorer;

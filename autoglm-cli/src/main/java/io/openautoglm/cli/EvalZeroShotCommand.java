@@ -51,7 +51,7 @@ final class EvalZeroShotCommand implements Callable<Integer> {
 
     @Option(names = "--scorer", paramLabel = "pooled|filip",
             description = {"How a picture and a prompt are compared: pooled (cosine to the label's mean prompt embedding) or filip",
-                "(FILIP's token-wise similarity to each prompt, averaged over the label's prompts; prompts cut to the context).",
+                "(FILIP's token-wise similarity to each prompt, averaged over the label's prompts).",
                 "Default: the similarity the model was trained with (config.json's \"similarity\"; pooled when absent).",
                 "filip needs a DJL model folder (per-patch outputs)."})
     String scorer;

@@ -35,7 +35,7 @@ public final class RetrievalEvaluator {
 
     /**
      * How a picture and a text are compared: {@code POOLED}, the cosine of their pooled embeddings,
-     * or {@code FILIP}, the token-wise similarity ({@link FilipScorer}; captions cut to the context).
+     * or {@code FILIP}, the token-wise similarity ({@link FilipScorer}; long captions read in windows unless cut).
      */
     public enum Scorer {
         POOLED, FILIP;
@@ -171,7 +171,7 @@ public final class RetrievalEvaluator {
         }
         int[][] sameCaption = sameCaptionImages(captions, captionImage);
         if (scorer == Scorer.FILIP) {
-            FilipScorer.Texts tokens = new FilipScorer(model).embedTexts(captions, textOptions.batchSize()); // (T, L, P)
+            FilipScorer.Texts tokens = new FilipScorer(model).embedTexts(captions, textOptions); // (T, L, P), long captions in windows
             return new Prepared(manifest, List.copyOf(images), captionImage, imageCaptions, sameCaption, null, tokens);
         }
         float[][] textEmb = new BatchEmbedder(model, progress, PictureTransform.NONE, textOptions).texts(captions, "embedding captions"); // (T, D)

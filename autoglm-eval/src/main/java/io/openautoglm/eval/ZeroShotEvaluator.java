@@ -98,7 +98,7 @@ public final class ZeroShotEvaluator {
         List<String> prompts = templates == null || templates.isEmpty() ? List.of(DEFAULT_TEMPLATE) : templates;
         if (scorer == RetrievalEvaluator.Scorer.FILIP) {
             FilipScorer.Texts tokens = new FilipScorer(model).embedTexts(ZeroShotClassifier.prompts(classes, prompts),
-                    EmbedOptions.DEFAULT_BATCH_SIZE); // L * P prompts, label by label
+                    EmbedOptions.defaults()); // L * P prompts, label by label
             return new Prepared(manifest, List.copyOf(kept), truth, classes, null, skipped, tokens, prompts.size());
         }
         float[][] classEmb = model.labelEmbeddings(classes, prompts); // (L, D)

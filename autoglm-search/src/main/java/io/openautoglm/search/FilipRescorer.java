@@ -1,5 +1,6 @@
 package io.openautoglm.search;
 
+import io.openautoglm.core.EmbedOptions;
 import io.openautoglm.core.FilipScorer;
 import io.openautoglm.core.MultimodalModel;
 import io.openautoglm.core.UserInputException;
@@ -35,7 +36,7 @@ public final class FilipRescorer implements CandidateScorer {
         if (pictures.images().isEmpty()) {
             return pictures.perCandidate(new float[0]);
         }
-        FilipScorer.Scores s = filip.score(filip.embedPictures(pictures.images(), BATCH), filip.embedTexts(List.of(query.text()), 1));
+        FilipScorer.Scores s = filip.score(filip.embedPictures(pictures.images(), BATCH), filip.embedTexts(List.of(query.text()), EmbedOptions.defaults()));
         return pictures.perCandidate(s.textToImage()[0]); // (R)
     }
 }

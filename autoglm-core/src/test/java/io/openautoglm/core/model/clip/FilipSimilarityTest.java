@@ -117,6 +117,49 @@ class FilipSimilarityTest {
         }
     }
 
+    @Test
+    void aLongTextIsReadInWindowsWithEveryWordCountedOnce() {
+        try (MultimodalModel model = MultimodalModel.load(ParityFixture.HF)) {
+            FilipScorer scorer = new FilipScorer(model);
+            int t = model.tokenizer().contextLength();
+            String longText = String.join(" ", java.util.Collections.nCopies(12, "a black cat on a white picture"));
+            String shortText = "a cat";
+            long[] raw = model.tokenizer().encodeFull(longText);
+            int windows = TextWindows.count(raw.length, t);
+            assertThat(windows).isGreaterThan(2);
+            io.openautoglm.core.EmbedOptions options = io.openautoglm.core.EmbedOptions.defaults();
+            FilipScorer.Texts read = scorer.embedTexts(List.of(shortText, longText), options);
+            assertThat(read.length()).isEqualTo(windows * t);
+            // Every word once, plus one end token; the start tokens never.
+            assertThat(maskSum(read, 1)).isEqualTo(raw.length - 1);
+            FilipScorer.Texts cut = scorer.embedTexts(List.of(shortText, longText), 2);
+            assertThat(maskSum(read, 0)).isEqualTo(maskSum(cut, 0));
+            // The first window is the cut text: same tokens, same embeddings.
+            int p = read.dim();
+            for (int k = 1; k < cut.length() - 1; k++) {
+                for (int d = 0; d < p; d++) {
+                    assertThat(read.tokens()[(read.length() + k) * p + d]).isCloseTo(cut.tokens()[(cut.length() + k) * p + d], within(1e-5f));
+                }
+            }
+            // The short text scores as it does alone; --truncate gives the cut reading; too many windows is one clear error.
+            int s = model.preprocessor().imageSize();
+            FilipScorer.Pictures pictures = scorer.embedPictures(List.of(new io.openautoglm.core.image.RgbImage(s, s, new byte[3 * s * s])), 1);
+            assertThat(scorer.score(pictures, read).textToImage()[0][0])
+                    .isCloseTo(scorer.score(pictures, cut).textToImage()[0][0], within(1e-5f));
+            assertThat(scorer.embedTexts(List.of(shortText, longText), options.withTruncate(true)).length()).isEqualTo(cut.length());
+            assertThatThrownBy(() -> scorer.embedTexts(List.of(longText), options.withMaxWindows(2)))
+                    .isInstanceOf(UserInputException.class).hasMessageContaining("windows");
+        }
+    }
+
+    private static int maskSum(FilipScorer.Texts texts, int text) {
+        int sum = 0;
+        for (int k = 0; k < texts.length(); k++) {
+            sum += Math.round(texts.mask()[text * texts.length() + k]);
+        }
+        return sum;
+    }
+
     private static byte[] filled(int n, byte value) {
         byte[] a = new byte[n];
         java.util.Arrays.fill(a, value);
