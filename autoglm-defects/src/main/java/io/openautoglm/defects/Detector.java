@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * A fitted defect detector on a frozen image tower: per category a memory bank of good patches,
- * a zero-shot prompt pair and the score statistics of good validation pictures, a trained head
- * where labelled defects existed, the weights that combine the three methods, and the threshold
+ * a memory bank of good pixel statistics, a zero-shot prompt pair and the score statistics of good validation pictures, a trained head
+ * where labelled defects existed, the weights that combine the four methods, and the threshold
  * on the combined score. Built by {@link DetectorFitter}, saved and loaded by {@link DetectorFiles}.
  * Owns its model and banks: close it.
  *
@@ -22,7 +22,10 @@ import java.util.Map;
  */
 public final class Detector implements AutoCloseable {
     /** The methods, in the order of {@link Scores} and of the weights. */
-    public static final List<String> METHODS = List.of("memory_bank", "zero_shot", "head");
+    public static final List<String> METHODS = List.of("memory_bank", "pixel_bank", "zero_shot", "head");
+
+    /** Weights when nothing could be measured on validation pictures: the two memory banks, equally. */
+    static final double[] BANKS_ONLY = {1, 1, 0, 0};
 
     /** Mean and spread of one method's scores on good validation pictures. */
     public record Stats(double mean, double std) {
@@ -45,8 +48,11 @@ public final class Detector implements AutoCloseable {
         }
     }
 
-    /** What the detector knows about one category. */
-    public record Category(String name, float[] centroid, float[][] prompts, MemoryBank bank, Stats[] stats) {}
+    /**
+     * What the detector knows about one category: the tower's bank of good patches ({@code bank}) and
+     * the bank of good {@link PixelPatches} descriptors ({@code pixelBank}).
+     */
+    public record Category(String name, float[] centroid, float[][] prompts, MemoryBank bank, MemoryBank pixelBank, Stats[] stats) {}
 
     /** Fit settings, kept in the detector. */
     public record Settings(int tiles, int[] layers, double coresetFraction, int maxBankSize, double targetFalseAlarm,
@@ -70,8 +76,8 @@ public final class Detector implements AutoCloseable {
 
     /**
      * One picture's verdict: its category (given or recognised), scores, the defect type the head
-     * names (null when good, "unknown" without a head), and the anomaly map (G x G patch distances to
-     * the bank, row-major).
+     * names (null when good, "unknown" without a head), and the anomaly map (G x G distances to the
+     * bank that weighs more in the combined score, row-major).
      */
     public record Inspection(String category, Scores scores, boolean defect, String defectType, float[] map, int grid) {}
 
@@ -171,21 +177,28 @@ public final class Detector implements AutoCloseable {
         } else {
             map = c.bank().distances(f.patches()); // (G*G)
         }
-        double[] raw = rawScores(c, f, map);
+        float[] pixelMap = c.pixelBank().distances(f.pixels()); // (PG*PG)
+        double[] raw = rawScores(c, f, map, pixelMap);
         Scores scores = combine(c, raw);
         boolean defect = scores.combined() > threshold;
         String type = !defect ? null : head == null ? "unknown" : head.defectType(headFeatures(f));
-        return new Inspection(c.name(), scores, defect, type, map, f.grid());
+        boolean pixelMapShown = weights[1] >= weights[0];
+        return new Inspection(c.name(), scores, defect, type, pixelMapShown ? pixelMap : map, pixelMapShown ? PixelPatches.grid() : f.grid());
     }
 
-    double[] rawScores(Category c, PatchFeatures.Features f, float[] map) {
-        double worst = 0;
-        for (float d : map) {
-            worst = Math.max(worst, d);
-        }
+    /** Raw method scores: each bank's largest patch distance, P(damaged) from the prompts, the head's 1 - P(good) (NaN without one). */
+    double[] rawScores(Category c, PatchFeatures.Features f, float[] map, float[] pixelMap) {
         double zeroShot = PromptEnsemble.score(f.embedding(), c.prompts(), model.logitScale());
         double headScore = head == null ? Double.NaN : head.anomalyScore(headFeatures(f));
-        return new double[] {worst, zeroShot, headScore};
+        return new double[] {max(map), max(pixelMap), zeroShot, headScore};
+    }
+
+    private static double max(float[] values) {
+        double worst = 0;
+        for (float d : values) {
+            worst = Math.max(worst, d);
+        }
+        return worst;
     }
 
     Scores combine(Category c, double[] raw) {
@@ -216,7 +229,10 @@ public final class Detector implements AutoCloseable {
 
     @Override
     public void close() {
-        categories.values().forEach(c -> c.bank().close());
+        categories.values().forEach(c -> {
+            c.bank().close();
+            c.pixelBank().close();
+        });
         model.close();
     }
 }

@@ -26,12 +26,12 @@ import java.util.TreeMap;
  * The detector folder: {@code detector.json} (format, settings, categories with their prompt
  * embeddings, centroids and statistics, method weights, threshold, head classes, and provenance:
  * the model folder and its weights' SHA-256, the training manifest, validation figures) and
- * {@code banks.safetensors} (each category's memory bank, the head's weights). The folder is
+ * {@code banks.safetensors} (each category's two memory banks, the head's weights). The folder is
  * written beside its target and renamed into place, so it is complete or absent.
  */
 public final class DetectorFiles {
     public static final String FORMAT = "open-autoglm-defect-detector";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2; // 2: the pixel bank
     static final String JSON_FILE = "detector.json";
     static final String TENSORS_FILE = "banks.safetensors";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,6 +90,8 @@ public final class DetectorFiles {
                 }
                 node.put("bank_size", c.bank().size());
                 tensors.put("bank." + c.name(), matrix(c.bank().rows()));
+                node.put("pixel_bank_size", c.pixelBank().size());
+                tensors.put("pixel_bank." + c.name(), matrix(c.pixelBank().rows()));
             }
             if (d.head() != null) {
                 ArrayNode classes = root.putObject("head").putArray("classes");
@@ -133,6 +135,10 @@ public final class DetectorFiles {
         } catch (IOException e) {
             throw new UserInputException("cannot read " + json + ": " + e.getMessage(), e);
         }
+        if (FORMAT.equals(root.path("format").asText()) && root.path("version").asInt() < VERSION) {
+            throw new UserInputException(json + " was fitted by an earlier version (detector version " + root.path("version").asInt()
+                    + ", this one reads " + VERSION + ": it has no pixel bank): fit it again with `autoglm defects fit`");
+        }
         if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() > VERSION) {
             throw new UserInputException(json + " is not a detector this version reads (format " + root.path("format").asText()
                     + ", version " + root.path("version").asInt() + ")");
@@ -170,7 +176,7 @@ public final class DetectorFiles {
                 float[][] bank = rows(tensors, "bank." + name);
                 categories.put(name, new Detector.Category(name, floats(c.path("centroid")),
                         new float[][] {floats(c.path("prompt_normal")), floats(c.path("prompt_damaged"))},
-                        new MemoryBank(model.manager(), bank), stats));
+                        new MemoryBank(model.manager(), bank), new MemoryBank(model.manager(), rows(tensors, "pixel_bank." + name)), stats));
             }
             DefectHead head = null;
             if (root.has("head")) {

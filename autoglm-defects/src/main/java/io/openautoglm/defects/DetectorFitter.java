@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 /**
  * Fits a {@link Detector} from labelled training pictures. Per category, a share of the good
  * pictures (and of the labelled defects) is held out for validation; the rest fill the memory bank
- * and train the head. On the validation pictures the fitter measures each method, weighs it by how
- * far its AUROC is above chance (the memory bank alone when there are no labelled defects to
- * measure with), and puts the threshold where at most the target share of good pictures is flagged.
+ * and train the head. On the validation pictures the fitter measures each method, weighs it by the
+ * square of how far its AUROC is above chance (the two memory banks alone when there are no
+ * labelled defects to measure with), and puts the threshold where at most the target share of good pictures is flagged.
  */
 public final class DetectorFitter {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,30 +75,33 @@ public final class DetectorFitter {
         for (String name : byCategory.keySet()) {
             List<Seen> goods = fitPart.stream().filter(s -> s.item().category().equals(name) && !s.item().defect()).toList();
             List<float[]> patches = new ArrayList<>();
+            List<float[]> pixels = new ArrayList<>();
             float[] centroid = new float[goods.get(0).features().embedding().length];
             for (Seen s : goods) {
                 patches.addAll(List.of(s.features().patches()));
+                pixels.addAll(List.of(s.features().pixels()));
                 float[] e = s.features().embedding();
                 for (int j = 0; j < centroid.length; j++) {
                     centroid[j] += e[j];
                 }
             }
             PatchFeatures.normalize(centroid);
-            int size = Math.max(1, Math.min(settings.maxBankSize(), (int) Math.ceil(patches.size() * settings.coresetFraction())));
-            float[][] bank = MemoryBank.coreset(patches, size, settings.seed());
-            progress.accept("  " + name + ": memory bank of " + bank.length + " patches from " + goods.size() + " good pictures ("
-                    + patches.size() + " patches)");
+            float[][] bank = MemoryBank.coreset(patches, bankSize(patches.size()), settings.seed());
+            float[][] pixelBank = MemoryBank.coreset(pixels, bankSize(pixels.size()), settings.seed());
+            progress.accept("  " + name + ": memory banks of " + bank.length + " tower patches and " + pixelBank.length
+                    + " pixel patches from " + goods.size() + " good pictures (" + patches.size() + " and " + pixels.size() + ")");
             categories.put(name, new Detector.Category(name, centroid, PromptEnsemble.classes(model, name),
-                    new MemoryBank(model.manager(), bank), null));
+                    new MemoryBank(model.manager(), bank), new MemoryBank(model.manager(), pixelBank), null));
         }
 
         DefectHead head = trainHead(fitPart);
         // Raw scores of the validation pictures, then per-category statistics of the good ones.
-        Detector raw = new Detector(model, modelDir, settings, categories, head, new double[] {1, 0, 0}, 0, provenance);
+        Detector raw = new Detector(model, modelDir, settings, categories, head, Detector.BANKS_ONLY, 0, provenance);
         Map<Seen, double[]> valRaw = new LinkedHashMap<>();
         for (Seen s : valPart) {
             Detector.Category c = categories.get(s.item().category());
-            valRaw.put(s, raw.rawScores(c, s.features(), c.bank().distances(s.features().patches())));
+            valRaw.put(s, raw.rawScores(c, s.features(), c.bank().distances(s.features().patches()),
+                    c.pixelBank().distances(s.features().pixels())));
         }
         Map<String, Detector.Category> withStats = new LinkedHashMap<>();
         for (Detector.Category c : categories.values()) {
@@ -110,7 +113,7 @@ public final class DetectorFitter {
                         .mapToDouble(e -> e.getValue()[method]).filter(v -> !Double.isNaN(v)).toArray();
                 stats[m] = values.length == 0 ? new Detector.Stats(0, 1) : Detector.Stats.of(values);
             }
-            withStats.put(c.name(), new Detector.Category(c.name(), c.centroid(), c.prompts(), c.bank(), stats));
+            withStats.put(c.name(), new Detector.Category(c.name(), c.centroid(), c.prompts(), c.bank(), c.pixelBank(), stats));
         }
 
         ObjectNode validation = JSON.createObjectNode();
@@ -119,7 +122,7 @@ public final class DetectorFitter {
             positive[i] = valPart.get(i).item().defect();
         }
         double[] weights = new double[Detector.METHODS.size()];
-        Detector zScorer = new Detector(model, modelDir, settings, withStats, head, new double[] {1, 0, 0}, 0, provenance);
+        Detector zScorer = new Detector(model, modelDir, settings, withStats, head, Detector.BANKS_ONLY, 0, provenance);
         ObjectNode perMethod = validation.putObject("per_method");
         for (int m = 0; m < weights.length; m++) {
             double[] z = new double[valPart.size()];
@@ -128,11 +131,11 @@ public final class DetectorFitter {
                 z[i] = zScorer.combine(withStats.get(s.item().category()), valRaw.get(s)).z()[m];
             }
             double auroc = java.util.Arrays.stream(z).anyMatch(Double::isNaN) ? Double.NaN : RankMetrics.auroc(z, positive);
-            weights[m] = Double.isNaN(auroc) ? 0 : Math.max(0, auroc - 0.5);
+            weights[m] = methodWeight(auroc);
             putNumber(perMethod.putObject(Detector.METHODS.get(m)), "image_auroc", auroc);
         }
-        if (weights[0] + weights[1] + weights[2] == 0) {
-            weights = new double[] {1, 0, 0}; // nothing to measure the methods with: the memory bank alone
+        if (java.util.Arrays.stream(weights).sum() == 0) {
+            weights = Detector.BANKS_ONLY.clone(); // nothing to measure the methods with: the two banks alone
         }
         Detector weighted = new Detector(model, modelDir, settings, withStats, head, weights, 0, provenance);
         double[] combined = new double[valPart.size()];
@@ -168,6 +171,22 @@ public final class DetectorFitter {
         validation.put("threshold", threshold);
         provenance.set("validation", validation);
         return new Detector(model, modelDir, settings, withStats, head, weights, threshold, provenance);
+    }
+
+    private int bankSize(int patches) {
+        return Math.max(1, Math.min(settings.maxBankSize(), (int) Math.ceil(patches * settings.coresetFraction())));
+    }
+
+    /**
+     * A method's weight in the combined score from its validation AUROC: the squared excess over
+     * chance, so that a method near chance barely counts beside one that separates well (with the
+     * excess itself, a 0.55 method beside a 0.95 one took a tenth of the vote and cost points).
+     */
+    static double methodWeight(double auroc) {
+        if (Double.isNaN(auroc) || auroc <= 0.5) {
+            return 0;
+        }
+        return (auroc - 0.5) * (auroc - 0.5);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class FlatField {
     }
 
     /** Mean over a window of 2r+1 along each row, the window clipped at the borders. */
-    private static float[] boxRows(float[] v, int w, int h, int r) {
+    static float[] boxRows(float[] v, int w, int h, int r) {
         float[] out = new float[v.length];
         for (int y = 0; y < h; y++) {
             double sum = 0;
@@ -67,7 +67,7 @@ public final class FlatField {
         return out;
     }
 
-    private static float[] boxColumns(float[] v, int w, int h, int r) {
+    static float[] boxColumns(float[] v, int w, int h, int r) {
         float[] out = new float[v.length];
         for (int x = 0; x < w; x++) {
             double sum = 0;

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * What the frozen image tower sees in a picture: its image embedding (for zero-shot prompts and
- * the category), and one feature per patch (for the memory bank and the anomaly map). With
+ * the category), and one feature per patch (for the memory bank and the anomaly map); beside them
+ * the picture's {@link PixelPatches} descriptors (for the pixel bank). With
  * {@code tiles > 1} the picture is also cut into tiles x tiles crops that go through the tower at its
  * own resolution, so a 128-pixel part is read at 8-pixel patches by a 64-pixel model; the patch
  * grid is then the tiles' grids side by side. Each patch feature is the L2-normalized mean of its
@@ -24,8 +25,9 @@ public final class PatchFeatures {
      * @param embedding the picture's image embedding, L2-normalized (P)
      * @param patches one L2-normalized feature per patch, row-major over the grid (G*G rows of D)
      * @param grid patches per side
+     * @param pixels one pixel-statistics descriptor per cell of {@link PixelPatches}'s grid (row-major)
      */
-    public record Features(float[] embedding, float[][] patches, int grid) {}
+    public record Features(float[] embedding, float[][] patches, int grid, float[][] pixels) {}
 
     private final MultimodalModel model;
     private final ClipImageProcessor processor;
@@ -68,8 +70,10 @@ public final class PatchFeatures {
         float[] whole = new float[images.size() * per];
         float[] cut = new float[images.size() * views * per];
         int v = 0;
+        float[][][] pixels = new float[images.size()][][];
         for (int i = 0; i < images.size(); i++) {
             RgbImage image = images.get(i);
+            pixels[i] = PixelPatches.of(image); // on the picture as taken: the statistics remove lighting themselves
             System.arraycopy(processor.preprocess(image), 0, whole, i * per, per);
             RgbImage flat = FlatField.correct(image); // the patches compare surfaces, not lighting
             if (tiles == 1) {
@@ -121,7 +125,7 @@ public final class PatchFeatures {
                     raw[gy * g + gx] = f;
                 }
             }
-            out.add(new Features(embedding, aggregate(raw, g), g));
+            out.add(new Features(embedding, aggregate(raw, g), g, pixels[i]));
         }
         return out;
     }
