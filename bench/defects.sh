@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Defect inspection on the synthetic inspection set (autoglm data defects): image AUROC averaged over
-# categories on test pictures never used for fitting, per method (memory bank, zero-shot, head,
+# categories on test pictures never used for fitting, per method (tower memory bank, pixel bank, zero-shot, head,
 # combined), pixel AUROC, and milliseconds per 128-pixel part through `autoglm defects inspect`.
-# Usage: bench/defects.sh [COUNT_PER_CATEGORY] [OUT]   (run from the repository root, with nice)
+# Usage: [SEED=S] bench/defects.sh [COUNT_PER_CATEGORY] [OUT]   (run from the repository root, with nice)
+# SEED (default 23) picks the generated set; the pixel bank's settings were chosen on seed 11's
+# pictures, so its figures are quoted on another seed.
 # Output: bench/results/defects.txt unless OUT is given.
 set -euo pipefail
 COUNT=${1:-60}
+SEED=${SEED:-23}
 OUT=${2:-bench/results/defects.txt}
 source bench/lib/cli-jar.sh
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 run() { java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" "$@"; }
 {
-  echo "# bench/defects.sh $COUNT  ($(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-  run data defects --out "$WORK/set" --count "$COUNT" --seed 11 --size 128 2>/dev/null
+  echo "# SEED=$SEED bench/defects.sh $COUNT  ($(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+  run data defects --out "$WORK/set" --count "$COUNT" --seed "$SEED" --size 128 2>/dev/null
   /usr/bin/time -f "fit wall %e s" java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -jar "$JAR" \
       defects fit --manifest "$WORK/set/train.jsonl" --out "$WORK/det" 2>&1 | grep -v '^  '
   echo "## eval on test.jsonl (never used for fitting)"
