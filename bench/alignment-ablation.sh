@@ -12,7 +12,8 @@
 # compare the additions with each other, not with the bundled model.
 #
 #   nice bench/alignment-ablation.sh [STEPS [OUTPUT]]    (default 30 steps of BATCH=64, bench/results/alignment-ablation.txt)
-#   ONLY=name,name... runs only those variants (names as in VARIANTS below).
+#   ONLY=name,name... runs only those variants (names as in VARIANTS below); each run's metrics.jsonl is kept
+#   beside OUTPUT as OUTPUT-without-.txt.NAME.metrics.jsonl.
 #   BATCH=128 TEST_COUNT=1000 TRAIN_COUNT=10000 nice bench/alignment-ablation.sh 1000   (a run worth comparing, on a quiet host)
 # Run from a copy of the tree: ./autoglm rebuilds when a main source is newer than its jar.
 set -euo pipefail
@@ -41,6 +42,7 @@ VARIANTS=(
   "+triplet-hardest|configs/shapes-tiny.yaml|loss.triplet={weight: 1.0, margin: 0.2, mining: hardest}"
   "+momentum-queue|configs/shapes-tiny.yaml|model.momentum=0.99;loss.queue_size=2048;loss.momentum_distill=0.4"
   "+hypergradient|configs/shapes-tiny.yaml|optim.hypergradient={beta: 0.1}"
+  "+triplet+queue|configs/shapes-tiny.yaml|loss.triplet={weight: 1.0, margin: 0.2, mining: hardest};model.momentum=0.99;loss.queue_size=2048;loss.momentum_distill=0.4"
   "+filip|configs/shapes-tiny.yaml|model.similarity=filip"
   "finetune-pooled|configs/shapes-tiny.yaml|model.init_from=models/autoglm-shapes-tiny;optim.lr=0.0002"
   "finetune+filip|configs/shapes-tiny.yaml|model.init_from=models/autoglm-shapes-tiny;optim.lr=0.0002;model.similarity=filip"
@@ -71,7 +73,7 @@ for v in "${VARIANTS[@]}"; do
   ./autoglm train --config "$config" "${COMMON[@]}" "${sets[@]+"${sets[@]}"}" --set "run.out=$run" >"$work/$name.log" 2>&1 \
     || { echo "$name: training failed:"; tail -5 "$work/$name.log"; continue; }
   wall=$(( $(date +%s) - t0 ))
-  cp "$run/metrics.jsonl" "$(dirname "$out")/alignment-ablation.$name.metrics.jsonl"
+  cp "$run/metrics.jsonl" "${out%.txt}.$name.metrics.jsonl"
   r1=$(./autoglm eval retrieval --model "$run/model" --manifest "$test" --first-caption-only 2>/dev/null | awk '$1 == "R@1" {print $2}')
   zs=$(./autoglm eval zero-shot --model "$run/model" --manifest "$test" --label-key shape --template "a {}" 2>/dev/null | awk '$1 == "top1" {print $2}')
   comp=$(./autoglm eval compositional --model "$run/model" --manifest "$test" 2>/dev/null | awk '$1 == "accuracy" {print $2}')
