@@ -133,7 +133,7 @@ final class DefectsInspectCommand implements Callable<Integer> {
                 String stem = p.getFileName().toString().replaceFirst("\\.[^.]+$", "");
                 float[] up = AnomalyMaps.upsample(r.map(), r.grid(), image.width(), image.height());
                 Detector.Category c = detector.categories().get(r.category());
-                double mean = c.stats()[0].mean();
+                double mean = c.stats()[detector.mapMethod()].mean(); // good pictures' typical largest distance in the map's bank
                 ImageIO.write(AnomalyMaps.heat(up, image.width(), image.height(), mean * 0.5, mean * 2), "png",
                         maps.resolve(stem + "_map.png").toFile());
             }

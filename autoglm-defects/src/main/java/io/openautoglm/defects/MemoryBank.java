@@ -17,10 +17,11 @@ import java.util.SplittableRandom;
  * manager this object owns and closes.
  */
 public final class MemoryBank implements AutoCloseable {
+    private static final int QUERY_BLOCK = 256; // rows of a (QUERY_BLOCK, M) product: 4 MiB at M = 4096, where all 1,024 pixel cells at once would be 16 MiB
+
     private final float[][] rows; // (M, D)
     private final NDManager manager;
-    private final NDArray bankT; // (D, M)
-    private final NDArray bankSquares; // (1, M): each row's squared norm
+    private final NDArray augmentedT; // (D + 1, M): the rows times -2, then each row's squared norm
 
     public MemoryBank(NDManager parent, float[][] rows) {
         this.rows = rows;
@@ -31,8 +32,8 @@ public final class MemoryBank implements AutoCloseable {
             System.arraycopy(rows[i], 0, flat, i * d, d);
         }
         NDArray bank = manager.create(flat, new Shape(rows.length, d)); // (M, D)
-        this.bankT = bank.transpose(); // (D, M)
-        this.bankSquares = bank.square().sum(new int[] {1}).reshape(1, rows.length); // (1, M)
+        NDArray squares = bank.square().sum(new int[] {1}, true); // (M, 1)
+        this.augmentedT = bank.mul(-2).concat(squares, 1).transpose(); // (D + 1, M)
     }
 
     public float[][] rows() {
@@ -43,24 +44,37 @@ public final class MemoryBank implements AutoCloseable {
         return rows.length;
     }
 
-    /** Distance of each patch to its nearest bank row: patches (N, D) -> (N). */
+    /**
+     * Distance of each patch to its nearest bank row: patches (N, D) -> (N). |q - b|^2 = |q|^2 + (|b|^2 - 2 q.b),
+     * and the bracket for every bank row is one product of [q, 1] with the augmented bank, so the
+     * search is a matrix product and a row minimum, nothing else the size of N x M; queries go in
+     * blocks so that product stays in cache.
+     */
     public float[] distances(float[][] patches) {
         int d = patches[0].length;
-        float[] flat = new float[patches.length * d];
-        for (int i = 0; i < patches.length; i++) {
-            System.arraycopy(patches[i], 0, flat, i * d, d);
-        }
+        float[] out = new float[patches.length];
         try (NDManager scope = manager.newSubManager()) {
-            NDArray q = scope.create(flat, new Shape(patches.length, d)); // (N, D)
-            NDArray squares = q.square().sum(new int[] {1}, true); // (N, 1)
-            NDArray nearest = squares.add(bankSquares).sub(q.matMul(bankT).mul(2)).min(new int[] {1}); // (N): squared distance to the nearest row
-            float[] d2 = nearest.toFloatArray();
-            float[] out = new float[d2.length];
-            for (int i = 0; i < d2.length; i++) {
-                out[i] = (float) Math.sqrt(Math.max(0, d2[i]));
+            for (int start = 0; start < patches.length; start += QUERY_BLOCK) {
+                int n = Math.min(QUERY_BLOCK, patches.length - start);
+                float[] flat = new float[n * (d + 1)];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(patches[start + i], 0, flat, i * (d + 1), d);
+                    flat[i * (d + 1) + d] = 1;
+                }
+                float[] nearest; // (n): min over the bank of |b|^2 - 2 q.b
+                try (NDManager block = scope.newSubManager()) {
+                    nearest = block.create(flat, new Shape(n, d + 1)).matMul(augmentedT).min(new int[] {1}).toFloatArray();
+                }
+                for (int i = 0; i < n; i++) {
+                    double square = 0;
+                    for (float v : patches[start + i]) {
+                        square += v * v;
+                    }
+                    out[start + i] = (float) Math.sqrt(Math.max(0, square + nearest[i]));
+                }
             }
-            return out;
         }
+        return out;
     }
 
     /**

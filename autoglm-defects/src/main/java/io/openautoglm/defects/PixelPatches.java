@@ -43,8 +43,9 @@ public final class PixelPatches {
     public static float[][] of(RgbImage image) {
         RgbImage img = image.width() == SIZE && image.height() == SIZE ? image
                 : PilResampler.resize(image, SIZE, SIZE, PilResampler.Filter.BICUBIC);
-        float[][] fine = residualPlanes(img, BLUR_RADIUS);
-        float[][] coarse = residualPlanes(img, 2 * BLUR_RADIUS);
+        float[][] planes = logOpponentPlanes(img);
+        float[][] fine = residual(planes, BLUR_RADIUS);
+        float[][] coarse = residual(planes, 2 * BLUR_RADIUS);
         int g = grid();
         float[][] out = new float[g * g][];
         for (int cy = 0; cy < g; cy++) {
@@ -101,28 +102,45 @@ public final class PixelPatches {
         f[k] = (float) (gy / Math.max(1, pairs));
     }
 
-    /** Log-opponent planes (brightness, red minus green, blue minus green), each less its blur of that radius: 3 of SIZE*SIZE. */
-    static float[][] residualPlanes(RgbImage img, int radius) {
+    /** log(v + 8) for each byte value v; +8: sensor noise in dark pixels must not explode. */
+    private static final float[] LOG = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            LOG[v] = (float) Math.log(v + 8);
+        }
+    }
+
+    /** Log-opponent planes of a SIZE x SIZE picture: brightness, red minus green, blue minus green (3 of SIZE*SIZE). */
+    static float[][] logOpponentPlanes(RgbImage img) {
         int pixels = SIZE * SIZE;
         float[][] planes = new float[3][pixels];
         byte[] rgb = img.rgb();
         for (int i = 0; i < pixels; i++) {
-            float r = (float) Math.log((rgb[i * 3] & 0xff) + 8); // +8: sensor noise in dark pixels must not explode
-            float g = (float) Math.log((rgb[i * 3 + 1] & 0xff) + 8);
-            float b = (float) Math.log((rgb[i * 3 + 2] & 0xff) + 8);
+            float r = LOG[rgb[i * 3] & 0xff];
+            float g = LOG[rgb[i * 3 + 1] & 0xff];
+            float b = LOG[rgb[i * 3 + 2] & 0xff];
             planes[0][i] = (r + g + b) / 3;
             planes[1][i] = r - g;
             planes[2][i] = b - g;
         }
-        for (float[] plane : planes) {
-            float[] blur = plane;
+        return planes;
+    }
+
+    /** Each plane less its blur of that radius (three box passes, close to a Gaussian); the planes are not changed. */
+    static float[][] residual(float[][] planes, int radius) {
+        float[][] out = new float[planes.length][];
+        for (int p = 0; p < planes.length; p++) {
+            float[] blur = planes[p];
             for (int pass = 0; pass < 3; pass++) {
                 blur = FlatField.boxColumns(FlatField.boxRows(blur, SIZE, SIZE, radius), SIZE, SIZE, radius);
             }
-            for (int i = 0; i < pixels; i++) {
-                plane[i] -= blur[i];
+            float[] r = new float[blur.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = planes[p][i] - blur[i];
             }
+            out[p] = r;
         }
-        return planes;
+        return out;
     }
 }
