@@ -157,12 +157,15 @@ public final class PatchFeatures {
         return out;
     }
 
-    /** Tile (tx, ty) of a tiles x tiles cut (the last row and column take the remainder). */
+    /**
+     * Tile (tx, ty) of a tiles x tiles cut (the last row and column take the remainder). A side shorter
+     * than {@code tiles} pixels gives tiles of one pixel that overlap, never an empty one.
+     */
     private RgbImage crop(RgbImage image, int tx, int ty) {
-        int x0 = image.width() * tx / tiles;
-        int x1 = image.width() * (tx + 1) / tiles;
-        int y0 = image.height() * ty / tiles;
-        int y1 = image.height() * (ty + 1) / tiles;
+        int x0 = Math.min(image.width() * tx / tiles, image.width() - 1);
+        int x1 = Math.max(image.width() * (tx + 1) / tiles, x0 + 1);
+        int y0 = Math.min(image.height() * ty / tiles, image.height() - 1);
+        int y1 = Math.max(image.height() * (ty + 1) / tiles, y0 + 1);
         int w = x1 - x0;
         int h = y1 - y0;
         byte[] rgb = new byte[w * h * 3];
